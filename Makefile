@@ -1,0 +1,44 @@
+# watchfloor: two commands on a fresh machine with Python 3.11 — `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck pytest system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, then run the main job on the bundled data (store: ./watchfloor-demo.db)
+demo: install
+	$(BIN)/watchfloor demo
+
+## make test: install (PostgreSQL and Chromium included), lint, type-check, run every test
+test: install system-deps lint typecheck pytest
+
+system-deps:
+	bash .ci/system-deps.sh
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src
+
+# The PostgreSQL tests run against a throw-away cluster on loopback, started and stopped here.
+pytest: install
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: install the peers used for comparison, then run every benchmark
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,10 @@
+"""watchfloor: an open-source watch floor for sanctions monitoring."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("watchfloor")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

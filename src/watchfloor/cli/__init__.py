@@ -1,0 +1,1 @@
+"""The command-line face of watchfloor: thin commands over the library."""

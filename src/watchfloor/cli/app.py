@@ -1,0 +1,101 @@
+"""The root ``watchfloor`` command: options shared by all commands and error handling."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+
+from watchfloor import __version__
+from watchfloor.cli.output import err_console, print_json
+from watchfloor.errors import WatchfloorError
+from watchfloor.settings import get_settings
+
+app = typer.Typer(
+    name="watchfloor",
+    help=(
+        "watchfloor watches reports, sanctions lists and ship tracks (AIS) for illicit exchanges "
+        "between sanctioned states, screens names against the lists, grades the evidence and says "
+        "which stage of a countermeasure ladder it supports, every conclusion traced to its source."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+_state = {"verbose": False}
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the full trace when a command fails.")
+    ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Store URL (sqlite:///file.db, postgresql+psycopg://...) or SQLite file path; "
+            "default: WATCHFLOOR_DATABASE_URL or ./watchfloor.db.",
+        ),
+    ] = None,
+) -> None:
+    _state["verbose"] = verbose
+    if store:
+        os.environ["WATCHFLOOR_DATABASE_URL"] = store if "://" in store else f"sqlite:///{store}"
+        get_settings.cache_clear()
+
+
+@app.command()
+def version(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print watchfloor's version."""
+    if json_out:
+        print_json({"watchfloor": __version__, "python": sys.version.split()[0]})
+    else:
+        typer.echo(f"watchfloor {__version__}")
+
+
+# Command groups register here, one line each.
+from watchfloor.cli import demo as _demo  # noqa: E402 - registration after the app exists
+from watchfloor.cli import store as _store  # noqa: E402
+
+app.command(name="demo")(_demo.demo)
+app.add_typer(_store.app, name="store")
+app.command(name="documents")(_store.documents)
+
+
+def main() -> None:
+    """Entry point: run the app, turning watchfloor errors into one clear line and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except WatchfloorError as exc:
+        if _state["verbose"]:
+            err_console.print(traceback.format_exc(), markup=False, highlight=False)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise SystemExit(1) from None
+    except typer.Abort:
+        err_console.print("aborted")
+        raise SystemExit(130) from None
+    except SystemExit:
+        raise
+    except Exception as exc:  # an unexpected failure is still one line, with the trace on --verbose
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        if _state["verbose"]:
+            err_console.print(traceback.format_exc(), markup=False, highlight=False)
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (use --verbose)")
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

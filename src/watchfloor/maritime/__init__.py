@@ -1,0 +1,1 @@
+"""Maritime analysis: gaps, encounters, loitering, port visits and identity changes in AIS tracks."""

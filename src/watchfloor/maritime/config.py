@@ -1,0 +1,90 @@
+"""Detector thresholds: a YAML file shipped with the package, validated once, replaceable by setting."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from watchfloor.errors import ConfigError
+
+
+class GapConfig(BaseModel):
+    min_hours: float = Field(gt=0)
+    coverage_cell_deg: float = Field(gt=0, le=10)
+    good_reception_fraction: float = Field(ge=0, le=1)
+
+
+class ImpossibleConfig(BaseModel):
+    max_speed_knots: float = Field(gt=0)
+    min_distance_km: float = Field(ge=0)
+    merge_hours: float = Field(ge=0)
+
+
+class EncounterConfig(BaseModel):
+    max_distance_m: float = Field(gt=0, le=5000)
+    min_hours: float = Field(gt=0)
+    max_median_speed_knots: float = Field(gt=0)
+    bucket_minutes: int = Field(gt=0, le=60)
+    max_gap_minutes: int = Field(ge=0)
+    port_exclusion_km: float = Field(ge=0)
+
+
+class LoiteringConfig(BaseModel):
+    max_speed_knots: float = Field(gt=0)
+    min_hours: float = Field(gt=0)
+    max_gap_hours: float = Field(gt=0)
+    port_exclusion_km: float = Field(ge=0)
+
+
+class PortVisitConfig(BaseModel):
+    min_hours: float = Field(ge=0)
+    max_gap_hours: float = Field(gt=0)
+
+
+class IdentityConfig(BaseModel):
+    min_observations: int = Field(ge=1)
+
+
+class DetectionConfig(BaseModel):
+    """All detector thresholds; see ``detection.yaml`` and docs/maritime.md."""
+
+    version: str
+    window_hours: int = Field(gt=0, le=24 * 31)
+    gap: GapConfig
+    impossible: ImpossibleConfig
+    encounter: EncounterConfig
+    loitering: LoiteringConfig
+    port_visit: PortVisitConfig
+    identity: IdentityConfig
+
+    @model_validator(mode="after")
+    def _aligned(self) -> DetectionConfig:
+        if (self.window_hours * 60) % self.encounter.bucket_minutes:
+            raise ValueError("window_hours must be a whole number of encounter buckets")
+        if self.encounter.bucket_minutes > 60 or 60 % self.encounter.bucket_minutes:
+            raise ValueError("encounter.bucket_minutes must divide an hour")
+        return self
+
+
+def _parse(text: str, where: str) -> DetectionConfig:
+    try:
+        return DetectionConfig.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"invalid detection config: {exc}", where) from exc
+
+
+@lru_cache(maxsize=8)
+def load_detection_config(path: Path | None = None) -> DetectionConfig:
+    """The thresholds in ``path``, or the shipped defaults when ``path`` is None."""
+    if path is None:
+        text = resources.files("watchfloor.maritime").joinpath("detection.yaml").read_text("utf-8")
+        return _parse(text, "watchfloor/maritime/detection.yaml")
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read detection config: {exc.strerror}", path) from exc
+    return _parse(text, str(path))

@@ -1,0 +1,106 @@
+"""Watched ports and anchorages: a YAML vocabulary shipped with the package, replaceable by setting.
+
+Each port has a centre and a radius. Positions inside a radius are "in port" (port visits);
+positions within the exclusion distance of any port are "near port" (not counted as loitering or
+encounters, as Global Fishing Watch excludes events near anchorages).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from watchfloor.errors import ConfigError
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+class Port(BaseModel):
+    """One watched port or anchorage."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    country: str
+    kind: str = "port"
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_km: float = Field(gt=0, le=100)
+    source: str = Field(min_length=1, description="Where the coordinates come from.")
+
+
+class PortTable(BaseModel):
+    version: str
+    ports: list[Port]
+
+
+def _parse(text: str, where: str) -> PortTable:
+    try:
+        table = PortTable.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"invalid ports file: {exc}", where) from exc
+    ids = [p.id for p in table.ports]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("duplicate port id", where)
+    return table
+
+
+@lru_cache(maxsize=8)
+def load_ports(path: Path | None = None) -> PortTable:
+    """The ports in ``path``, or the shipped default table when ``path`` is None."""
+    if path is None:
+        text = resources.files("watchfloor.maritime").joinpath("ports.yaml").read_text("utf-8")
+        return _parse(text, "watchfloor/maritime/ports.yaml")
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read ports file: {exc.strerror}", path) from exc
+    return _parse(text, str(path))
+
+
+def haversine_km(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr | float, lon2: pl.Expr | float) -> pl.Expr:
+    """Great-circle distance in km between two points, as a Polars expression."""
+    lat2e = lat2 if isinstance(lat2, pl.Expr) else pl.lit(lat2)
+    lon2e = lon2 if isinstance(lon2, pl.Expr) else pl.lit(lon2)
+    p1 = lat1.radians()
+    p2 = lat2e.radians()
+    dp = p2 - p1
+    dl = (lon2e - lon1).radians()
+    a = (dp / 2).sin().pow(2) + p1.cos() * p2.cos() * (dl / 2).sin().pow(2)
+    return 2 * EARTH_RADIUS_KM * a.sqrt().arcsin()
+
+
+def port_expr(ports: list[Port], lat: pl.Expr, lon: pl.Expr, extra_km: float = 0.0) -> pl.Expr:
+    """The id of the first port whose radius (plus ``extra_km``) contains the point, else null.
+
+    Watched ports' own radii do not overlap, so "first" is "the" port for visits; with
+    ``extra_km`` the expression answers "near which port" for the exclusion rule. A bounding-box
+    test guards each distance so that open-sea points cost four comparisons a port.
+    """
+    hits: list[pl.Expr] = []
+    for port in ports:
+        reach = port.radius_km + extra_km
+        dlat = reach / 111.0
+        dlon = reach / (111.0 * max(0.05, _cos_deg(abs(port.lat) + dlat)))
+        in_box = lat.is_between(port.lat - dlat, port.lat + dlat) & lon.is_between(
+            port.lon - dlon, port.lon + dlon
+        )
+        dist = haversine_km(lat, lon, port.lat, port.lon)
+        hits.append(pl.when(in_box & (dist <= reach)).then(pl.lit(port.id)))
+    if not hits:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce(hits)
+
+
+def _cos_deg(value: float) -> float:
+    import math
+
+    return math.cos(math.radians(min(value, 89.9)))
+
+
+def port_by_id(ports: list[Port]) -> dict[str, Port]:
+    return {p.id: p for p in ports}

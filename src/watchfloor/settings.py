@@ -1,0 +1,124 @@
+"""One typed settings object for the whole of watchfloor.
+
+Values come, in rising order of precedence, from the defaults below, an optional TOML file
+(``watchfloor.toml`` in the current directory, or the path in ``WATCHFLOOR_CONFIG``), and
+``WATCHFLOOR_*`` environment variables. The defaults work with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from watchfloor.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "watchfloor.toml"
+
+
+def _toml_values(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
+    section = data.get("watchfloor", data)
+    if not isinstance(section, dict):
+        raise ConfigError("[watchfloor] must be a table", path)
+    return section
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._values = _toml_values(path) if path is not None else {}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def config_file() -> Path | None:
+    """The TOML file in force, if any: ``WATCHFLOOR_CONFIG`` or ``./watchfloor.toml``."""
+    explicit = os.environ.get("WATCHFLOOR_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError("configuration file not found", path)
+        return path
+    local = Path(DEFAULT_CONFIG_FILE)
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Every knob of watchfloor, with defaults that need no configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="WATCHFLOOR_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///watchfloor.db",
+        description="SQLAlchemy URL of the store: a SQLite file by default, "
+        "or postgresql+psycopg://user@host/db for a team.",
+    )
+    data_dir: Path = Field(
+        default=Path("watchfloor-data"),
+        description="Folder for bulk data (AIS Parquet, downloaded lists, caches).",
+    )
+    shared_data: Path = Field(
+        default=Path("../shared/data"),
+        description="The shared data folder used by the demo when present; the package's "
+        "bundled copy is used otherwise.",
+    )
+    source_grades_file: Path | None = Field(
+        default=None, description="YAML table of source reliability grades replacing the shipped one."
+    )
+    policy_file: Path | None = Field(
+        default=None, description="YAML assessment policy (indicators, ladder) replacing the shipped one."
+    )
+    ports_file: Path | None = Field(
+        default=None, description="YAML list of watched ports replacing the shipped one."
+    )
+    maritime_config_file: Path | None = Field(
+        default=None, description="YAML of maritime detector thresholds replacing the shipped one."
+    )
+    http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
+    analyst: str = Field(
+        default_factory=lambda: os.environ.get("USER", "analyst"),
+        description="Name recorded in the audit log for review decisions.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls, config_file()))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings afresh (env, TOML, defaults), with explicit overrides on top."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"setting {where}: {first['msg']}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Readers: parse one input format into typed records. Readers never touch the store."""

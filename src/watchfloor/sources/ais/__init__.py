@@ -1,0 +1,1 @@
+"""AIS readers: NMEA 0183 sentences and CSV exports to columnar position and static records."""

@@ -1,0 +1,68 @@
+"""What went wrong while reading an AIS file, counted by cause.
+
+Real AIS feeds are noisy: radio errors flip bits (bad checksums), receivers drop the second half
+of a two-sentence message, transponders that have no GPS fix send the "not available" position
+91N 181E, and badly configured ones send 0/0. None of this may stop an ingest; every record that
+is dropped (or kept but flagged) is counted here so that the user sees what the feed looked like.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Cause(StrEnum):
+    """Why a line or a message was dropped (or, for ``OUT_OF_ORDER``, flagged and kept)."""
+
+    BAD_CHECKSUM = "bad_checksum"  # NMEA sentence or tag block checksum does not match
+    ORPHAN_FRAGMENT = "orphan_fragment"  # a later part of a multi-sentence message with no first part
+    TRUNCATED_MESSAGE = "truncated_message"  # a multi-sentence message whose later parts never came
+    BAD_PAYLOAD = "bad_payload"  # payload characters outside the 6-bit alphabet, or too few bits
+    UNSUPPORTED_TYPE = "unsupported_type"  # a valid AIS message of a type we do not store (4, 8, 21...)
+    IMPOSSIBLE_POSITION = "impossible_position"  # |lat| > 90, |lon| > 180 (91/181 = n/a) or exactly 0/0
+    NO_TIMESTAMP = "no_timestamp"  # no tag block time, no log time: the message cannot be placed
+    BAD_VALUE = "bad_value"  # a CSV row whose MMSI, time or position does not parse
+    UNPARSEABLE = "unparseable"  # a line that is neither an AIS sentence nor a CSV row (binary junk)
+    OUT_OF_ORDER = "out_of_order"  # kept: earlier than a time already seen for the same MMSI
+
+
+#: Causes whose records are kept in the output (they are flagged, not dropped).
+KEPT_CAUSES: frozenset[Cause] = frozenset({Cause.OUT_OF_ORDER})
+
+
+@dataclass
+class ReadReport:
+    """Counts for one input file: lines read, records produced, problems by cause."""
+
+    src_file: str
+    format: str = "unknown"
+    lines: int = 0
+    messages: int = 0  # AIS messages decoded (multi-sentence messages count once); CSV rows
+    positions: int = 0
+    static: int = 0
+    causes: Counter[Cause] = field(default_factory=Counter)
+
+    def add(self, cause: Cause, count: int = 1) -> None:
+        """Count ``count`` occurrences of ``cause`` (zero is ignored)."""
+        if count:
+            self.causes[cause] += int(count)
+
+    @property
+    def dropped(self) -> int:
+        """Records dropped for any cause (flagged causes such as out-of-order are not drops)."""
+        return sum(n for cause, n in self.causes.items() if cause not in KEPT_CAUSES)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready summary, every cause listed (zero where it did not occur)."""
+        return {
+            "src_file": self.src_file,
+            "format": self.format,
+            "lines": self.lines,
+            "messages": self.messages,
+            "positions": self.positions,
+            "static": self.static,
+            "dropped": self.dropped,
+            "causes": {cause.value: int(self.causes.get(cause, 0)) for cause in Cause},
+        }

@@ -1,0 +1,1 @@
+"""Sanctions list readers: official formats to :class:`ListEntry` records."""

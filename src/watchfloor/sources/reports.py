@@ -1,0 +1,388 @@
+"""Report readers: turn report files into :class:`Report` records.
+
+Formats: the seed's one-line ``date YYYY-MM-DD <text>`` layout (the founding report's own),
+plain text (date from the caller or from a ``YYYY-MM-DD`` in the file name), HTML pages (main text
+and metadata by ``trafilatura``), RSS/Atom feed files (``feedparser``; each item is a report) and
+JSONL (one ``{"date", "url", "title", "text", "source"}`` object per line).
+
+A reader refuses a whole file it cannot read by raising :class:`InputError`; a feed or JSONL file
+with some bad items yields the good ones and lists the bad ones in :attr:`ReadOutcome.errors`.
+Readers never touch the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from watchfloor.errors import InputError
+
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+"""Reports larger than this are refused: no real news report is anywhere near it."""
+
+_SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s+(.*\S)\s*$", re.DOTALL)
+_SEED_HEAD = re.compile(r"^\s*date\s+\S+\s")
+_NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+class ReportFormat(StrEnum):
+    """The input formats the report reader understands."""
+
+    SEED = "seed"
+    TEXT = "text"
+    HTML = "html"
+    FEED = "feed"
+    JSONL = "jsonl"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report as read from its source, before any extraction."""
+
+    text: str
+    published: date | None
+    origin: str
+    """Where it was read from: a path, a URL, or ``path#item-3`` for one item of a feed."""
+    source: str | None = None
+    """Publisher or speaker (``Associated Press``); graded by the source table."""
+    title: str | None = None
+    url: str | None = None
+    fmt: str = "text"
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the text: the report's identity for idempotent ingest."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ReadOutcome:
+    """The reports read from one file, and the items of it that could not be read."""
+
+    reports: list[Report] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file's bytes, refusing missing, oversized and empty files with a clear message."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from exc
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a report file")
+    if size > MAX_REPORT_BYTES:
+        raise InputError(path, f"file is {size:,} bytes, over the {MAX_REPORT_BYTES:,}-byte limit")
+    if size == 0:
+        raise InputError(path, "empty file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from exc
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """Decode UTF-8 text, refusing binary content (NUL bytes) and undecodable bytes."""
+    if b"\x00" in raw:
+        nul = raw.index(b"\x00")
+        raise InputError(path, "binary content (NUL byte), not a text report", f"byte {nul}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "binary or non-UTF-8 content, not a text report", f"byte {exc.start}") from exc
+    if not text.strip():
+        raise InputError(path, "empty report (only whitespace)")
+    return text
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 text file, refusing binary, oversized and undecodable content."""
+    return decode_text(read_bytes(path), path)
+
+
+def parse_date(value: str, origin: Path | str, place: str | None) -> date:
+    """Parse an ISO date (``2024-10-29``), an ISO timestamp or an RFC 822 date; refuse others."""
+    text = value.strip()
+    try:
+        return date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else _rfc822(text)
+    except ValueError as exc:
+        raise InputError(origin, f"invalid date {value!r} (expected YYYY-MM-DD)", place) from exc
+
+
+def _rfc822(text: str) -> date:
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(text) from exc
+
+
+def parse_seed_line(text: str, origin: Path | str) -> tuple[date, str]:
+    """Split a ``date YYYY-MM-DD <text>`` line into its date and text."""
+    match = _SEED_LINE.match(text)
+    if match is None:
+        raise InputError(origin, "expected 'date YYYY-MM-DD <text>'", "line 1")
+    published = parse_date(match.group(1), origin, "line 1")
+    return published, match.group(2)
+
+
+def read_seed_report(path: Path, source: str | None = None) -> Report:
+    """Read a report in the seed's one-line ``date YYYY-MM-DD <text>`` format."""
+    published, body = parse_seed_line(read_text_file(path), path)
+    return Report(text=body, published=published, origin=str(path), source=source, fmt=ReportFormat.SEED)
+
+
+def date_from_name(path: Path) -> date | None:
+    """A ``YYYY-MM-DD`` in the file name (``ap_2024-10-29_x.txt``), if it is a real date."""
+    match = _NAME_DATE.search(path.name)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def read_plain_text(path: Path, published: date | None = None, source: str | None = None) -> Report:
+    """Read a plain-text report; the date comes from the caller, else from the file name."""
+    text = read_text_file(path).strip()
+    return Report(
+        text=text,
+        published=published or date_from_name(path),
+        origin=str(path),
+        source=source,
+        fmt=ReportFormat.TEXT,
+    )
+
+
+def read_html(path: Path, published: date | None = None, source: str | None = None) -> Report:
+    """Read the main text and metadata (title, date, site, URL) of an HTML page with trafilatura."""
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    raw = decode_text(read_bytes(path), path)
+    try:
+        doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
+    except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
+        raise InputError(path, f"cannot parse HTML: {exc}") from exc
+    found: dict[str, Any] = doc if isinstance(doc, dict) else {}
+    text = str(found.get("text") or "").strip()
+    if not text:
+        raise InputError(path, "HTML page has no main text to extract", "body")
+    meta = {
+        key: str(found[key])
+        for key in ("title", "author", "sitename", "hostname", "date", "url", "description")
+        if found.get(key)
+    }
+    page_date = published
+    if page_date is None and meta.get("date"):
+        page_date = parse_date(meta["date"], path, "metadata date")
+    return Report(
+        text=text,
+        published=page_date or date_from_name(path),
+        origin=str(path),
+        source=source or meta.get("sitename") or meta.get("hostname"),
+        title=meta.get("title"),
+        url=meta.get("url"),
+        fmt=ReportFormat.HTML,
+        meta=meta,
+    )
+
+
+class _TextOnly(HTMLParser):
+    """Strip markup from a feed item's HTML summary, keeping paragraph breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"p", "br", "div", "li"}:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def strip_markup(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, blank lines collapsed."""
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    text = html.unescape("".join(parser.parts))
+    paragraphs = (re.sub(r"[ \t\r\n]+", " ", part).strip() for part in re.split(r"\n\s*\n", text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def _guard_xml(raw: bytes, path: Path) -> None:
+    """Refuse entity expansion and external entities before feedparser sees the bytes."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        fromstring(raw)
+    except DefusedXmlException as exc:
+        raise InputError(path, f"refused unsafe XML: {type(exc).__name__}") from exc
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise InputError(path, f"malformed XML: {exc}", f"line {line}, column {column}") from exc
+
+
+def read_feed(path: Path, source: str | None = None) -> ReadOutcome:
+    """Read an RSS or Atom feed file: each item is a report; broken items are listed, not fatal."""
+    import feedparser  # imported here: only feeds need it
+
+    raw = read_bytes(path)
+    _guard_xml(raw, path)
+    parsed = feedparser.parse(raw)
+    if not parsed.entries:
+        raise InputError(path, "feed has no items")
+    feed_title = str(parsed.feed.get("title") or "") or None
+    outcome = ReadOutcome()
+    for number, entry in enumerate(parsed.entries, start=1):
+        place = f"item {number}"
+        origin = f"{path}#item-{number}"
+        try:
+            outcome.reports.append(_feed_item(entry, origin, path, place, source or feed_title))
+        except InputError as exc:
+            outcome.errors.append(exc)
+    return outcome
+
+
+def _feed_item(entry: Any, origin: str, path: Path, place: str, source: str | None) -> Report:
+    body = ""
+    if entry.get("content"):
+        body = str(entry["content"][0].get("value") or "")
+    body = body or str(entry.get("summary") or entry.get("description") or "")
+    text = strip_markup(body)
+    title = str(entry.get("title") or "") or None
+    if not text:
+        raise InputError(path, f"item {title or '(untitled)'!r} has no text", place)
+    raw_date = entry.get("published") or entry.get("updated")
+    published = parse_date(str(raw_date), path, place) if raw_date else None
+    return Report(
+        text=text,
+        published=published,
+        origin=origin,
+        source=source,
+        title=title,
+        url=str(entry.get("link") or "") or None,
+        fmt=ReportFormat.FEED,
+        meta={"feed_item": place},
+    )
+
+
+def read_jsonl(path: Path, source: str | None = None) -> ReadOutcome:
+    """Read JSONL reports, one ``{"date","url","title","text","source"}`` object per line."""
+    outcome = ReadOutcome()
+    lines = read_text_file(path).splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        place = f"line {number}"
+        try:
+            outcome.reports.append(_jsonl_record(line, path, number, place, source))
+        except InputError as exc:
+            outcome.errors.append(exc)
+    if not outcome.reports and not outcome.errors:
+        raise InputError(path, "no JSON lines")
+    return outcome
+
+
+def _jsonl_record(line: str, path: Path, number: int, place: str, source: str | None) -> Report:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid JSON: {exc.msg}", f"{place}, column {exc.colno}") from exc
+    if not isinstance(record, dict):
+        raise InputError(path, "expected a JSON object", place)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(path, "missing or empty 'text'", place)
+    raw_date = record.get("date")
+    published = parse_date(str(raw_date), path, place) if raw_date else None
+    return Report(
+        text=text.strip(),
+        published=published,
+        origin=f"{path}#line-{number}",
+        source=_opt_str(record.get("source")) or source,
+        title=_opt_str(record.get("title")),
+        url=_opt_str(record.get("url")),
+        fmt=ReportFormat.JSONL,
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def sniff_format(path: Path) -> ReportFormat:
+    """Pick the reader from the suffix, then from the first bytes (seed line, HTML, feed XML)."""
+    suffix = path.suffix.lower()
+    if suffix in {".html", ".htm"}:
+        return ReportFormat.HTML
+    if suffix in {".rss", ".atom", ".xml"}:
+        return ReportFormat.FEED
+    if suffix in {".jsonl", ".ndjson"}:
+        return ReportFormat.JSONL
+    head = read_bytes(path)[:2048]
+    start = head.lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return ReportFormat.HTML
+    if start.startswith(b"<?xml") or b"<rss" in start or b"<feed" in start:
+        return ReportFormat.FEED
+    if _SEED_HEAD.match(head.decode("utf-8", "replace")):
+        return ReportFormat.SEED
+    return ReportFormat.TEXT
+
+
+def read_reports(path: Path, published: date | None = None, source: str | None = None) -> ReadOutcome:
+    """Read every report in one file, choosing the reader by format.
+
+    ``published`` sets the date of plain-text reports (and of HTML pages without one); ``source``
+    names the publisher where the file does not.
+    """
+    fmt = sniff_format(path)
+    if fmt is ReportFormat.FEED:
+        return read_feed(path, source)
+    if fmt is ReportFormat.JSONL:
+        return read_jsonl(path, source)
+    if fmt is ReportFormat.HTML:
+        return ReadOutcome([read_html(path, published, source)])
+    if fmt is ReportFormat.SEED:
+        return ReadOutcome([read_seed_report(path, source)])
+    return ReadOutcome([read_plain_text(path, published, source)])
+
+
+def read_many(
+    paths: Iterable[Path], published: date | None = None, source: str | None = None
+) -> ReadOutcome:
+    """Read a batch of files; a bad file becomes one error and the batch goes on."""
+    total = ReadOutcome()
+    for path in paths:
+        try:
+            outcome = read_reports(path, published, source)
+        except InputError as exc:
+            total.errors.append(exc)
+            continue
+        total.reports.extend(outcome.reports)
+        total.errors.extend(outcome.errors)
+    return total
+
+
+def as_date(value: str | date | datetime | None) -> date | None:
+    """A date from an ISO string, a date or a datetime (CLI flags and JSON come in all three)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(value)
