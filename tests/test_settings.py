@@ -35,7 +35,7 @@ def test_bad_toml_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     bad = tmp_path / "bad.toml"
     bad.write_text("database_url = [unclosed")
     monkeypatch.setenv("WATCHFLOOR_CONFIG", str(bad))
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_settings()
 
 

@@ -10,11 +10,17 @@ from pathlib import Path
 from watchfloor import __version__
 
 
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``watchfloor`` entry point in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "watchfloor.cli.app", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
     )
 
 

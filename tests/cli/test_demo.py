@@ -16,7 +16,10 @@ pytestmark = pytest.mark.slow
 def demo(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "watchfloor.cli.app", "demo", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=1200,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=1200,
     )
 
 

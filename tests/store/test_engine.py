@@ -17,13 +17,17 @@ from watchfloor.errors import StoreError
 from watchfloor.sources.reports import Report, read_seed_report
 from watchfloor.store import open_store
 from watchfloor.store.documents import count_rows, save_report
-from watchfloor.store.models import Claim, Document, Event, Provenance
 from watchfloor.store.ids import stable_id
+from watchfloor.store.models import Claim, Document, Event, Provenance
 
 
 def _report(n: int) -> Report:
-    return Report(text=f"Report number {n} on shipments via Rajin.", published=date(2024, 10, n % 28 + 1),
-                  origin=f"test#{n}", source="Test Wire")
+    return Report(
+        text=f"Report number {n} on shipments via Rajin.",
+        published=date(2024, 10, n % 28 + 1),
+        origin=f"test#{n}",
+        source="Test Wire",
+    )
 
 
 def test_open_migrates_an_empty_store(store_url: str) -> None:
@@ -59,13 +63,34 @@ def test_an_error_inside_the_transaction_leaves_the_store_as_before(store_url: s
 
     with pytest.raises(Boom), store.session() as session:
         document, _ = save_report(session, _report(2))
-        event = Event(id=stable_id("evt", "arms_transfer", 2), type="arms_transfer", source_actor="kp",
-                      target_actor="ru", created_at=document.ingested_at)
+        event = Event(
+            id=stable_id("evt", "arms_transfer", 2),
+            type="arms_transfer",
+            source_actor="kp",
+            target_actor="ru",
+            created_at=document.ingested_at,
+        )
         session.add(event)
-        session.add(Claim(id=stable_id("clm", 2), event_id=event.id, document_id=document.id,
-                          speaker="reporter", stance="asserts"))
-        session.add(Provenance(id=stable_id("prv", 2), subject_kind="claim", subject_id=stable_id("clm", 2),
-                               kind="document_span", document_id=document.id, start=0, end=10))
+        session.add(
+            Claim(
+                id=stable_id("clm", 2),
+                event_id=event.id,
+                document_id=document.id,
+                speaker="reporter",
+                stance="asserts",
+            )
+        )
+        session.add(
+            Provenance(
+                id=stable_id("prv", 2),
+                subject_kind="claim",
+                subject_id=stable_id("clm", 2),
+                kind="document_span",
+                document_id=document.id,
+                start=0,
+                end=10,
+            )
+        )
         session.flush()  # the rows reached the database inside the transaction
         raise Boom("crash in the middle of an ingest")
 
@@ -77,11 +102,31 @@ def test_an_error_inside_the_transaction_leaves_the_store_as_before(store_url: s
 def test_a_failed_commit_is_a_store_error_and_rolls_back(store_url: str) -> None:
     store = open_store(store_url)
     with pytest.raises(StoreError), store.session() as session:
-        session.add(Document(id="dup", fmt="text", origin="a", length=1, text="a", source_grade="F",
-                             meta={}, ingested_at=_now()))
+        session.add(
+            Document(
+                id="dup",
+                fmt="text",
+                origin="a",
+                length=1,
+                text="a",
+                source_grade="F",
+                meta={},
+                ingested_at=_now(),
+            )
+        )
         session.flush()
-        session.add(Document(id="dup", fmt="text", origin="b", length=1, text="b", source_grade="F",
-                             meta={}, ingested_at=_now()))
+        session.add(
+            Document(
+                id="dup",
+                fmt="text",
+                origin="b",
+                length=1,
+                text="b",
+                source_grade="F",
+                meta={},
+                ingested_at=_now(),
+            )
+        )
         session.flush()
     with store.session() as session:
         assert session.scalar(select(Document).where(Document.id == "dup")) is None

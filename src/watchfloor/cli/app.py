@@ -67,6 +67,26 @@ from watchfloor.cli import store as _store  # noqa: E402
 app.command(name="demo")(_demo.demo)
 app.add_typer(_store.app, name="store")
 app.command(name="documents")(_store.documents)
+from watchfloor.cli import screen as _screen  # noqa: E402
+
+app.command(name="screen")(_screen.screen)
+from watchfloor.cli.lists import app as lists_app  # noqa: E402
+
+app.add_typer(lists_app, name="lists")
+from watchfloor.cli import assess as _assess  # noqa: E402
+
+app.command(name="assess")(_assess.assess_command)
+app.command(name="alerts")(_assess.alerts_command)
+app.command(name="review")(_assess.review_command)
+app.command(name="brief")(_assess.brief_command)
+from watchfloor.cli.ais import app as ais_app  # noqa: E402
+
+app.add_typer(ais_app, name="ais")
+from watchfloor.cli import extract as _extract  # noqa: E402
+
+app.command(name="extract")(_extract.extract)
+app.add_typer(_extract.ingest_app, name="ingest")
+app.command(name="events")(_extract.events)
 
 
 def main() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from watchfloor.cli.output import console, print_json
 from watchfloor.sources.bundled import FOUNDING_REPORT, FOUNDING_REPORT_SOURCE, data_file
@@ -24,6 +26,11 @@ def founding_report_step(store: Store, shared: Path | None) -> dict[str, Any]:
         document, created = save_report(session, report)
         stored = StoredDocument.of(session, document)
     return {"document": stored, "created": created, "path": str(path)}
+
+
+def _quiet() -> Console:
+    """A console that prints nothing, for ``--json`` runs."""
+    return Console(file=io.StringIO())
 
 
 def demo(
@@ -48,6 +55,12 @@ def demo(
     summary: dict[str, Any] = {"store": str(store.path)}
     if not json_out:
         console.print(f"[bold]store[/]: {store.path}")
+
+    from watchfloor.cli import lists as lists_cli
+
+    if not json_out:
+        console.rule("sanctions lists")
+    summary["lists"] = lists_cli.demo_step(store, console if not json_out else _quiet(), shared)
 
     step = founding_report_step(store, shared)
     summary["founding_report"] = step

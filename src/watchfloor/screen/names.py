@@ -45,6 +45,8 @@ class Token:
     """Korean spelling-neutral key (``jong`` for Jeong/Chŏng/Jong/Chung)."""
     russian: str
     """Russian spelling-neutral key (``sukin`` for Shchukin/Shhukin/Ŝukin)."""
+    joined: bool = False
+    """Made by joining two written parts (``jongun``); such tokens never match by typo."""
 
 
 def detect_scripts(text: str) -> set[Script]:
@@ -72,6 +74,8 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc\u02bb`´ʹʺ]")
 def latinize(text: str) -> str:
     """Any-script text to lower-case ASCII, Hangul syllables spaced apart (``gim jeong eun``)."""
     value = unicodedata.normalize("NFKC", text)
+    if value.isascii():
+        return _APOSTROPHES.sub("", value).lower()
     scripts = detect_scripts(value)
     if Script.HANGUL in scripts:
         value = hangul_to_latin(value)
@@ -106,6 +110,7 @@ def joined_variants(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     for i in range(len(tokens) - 1):
         left, right = tokens[i], tokens[i + 1]
         if len(left.text) <= 5 and len(right.text) <= 5 and len(tokens) > 2:
-            merged = make_token(left.text + right.text)
+            plain = make_token(left.text + right.text)
+            merged = Token(plain.text, plain.korean, plain.russian, joined=True)
             out.append((*tokens[:i], merged, *tokens[i + 2 :]))
     return out

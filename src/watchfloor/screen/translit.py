@@ -20,6 +20,7 @@ scorer always compares the readable forms too.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from functools import lru_cache
@@ -28,7 +29,27 @@ from functools import lru_cache
 
 _HANGUL_BASE = 0xAC00
 _HANGUL_LAST = 0xD7A3
-_INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+_INITIALS = [
+    "g",
+    "kk",
+    "n",
+    "d",
+    "tt",
+    "r",
+    "m",
+    "b",
+    "pp",
+    "s",
+    "ss",
+    "",
+    "j",
+    "jj",
+    "ch",
+    "k",
+    "t",
+    "p",
+    "h",
+]
 _MEDIALS = [
     "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi",
     "yu", "eu", "ui", "i",
@@ -88,7 +109,8 @@ _KOREAN_SURNAMES = {
 }  # fmt: skip
 
 _KOREAN_RULES: list[tuple[str, str]] = [
-    ("tch", "j"), ("ch", "j"), ("jj", "j"), ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"),
+    ("kh", "k"), ("th", "t"), ("ph", "p"), ("tch", "j"), ("ch", "j"), ("jj", "j"), ("kk", "k"),
+    ("tt", "t"), ("pp", "p"), ("ss", "s"),
     ("sh", "s"), ("ck", "k"), ("g", "k"), ("d", "t"), ("b", "p"), ("l", "r"), ("f", "p"),
     ("yeo", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ai", "e"), ("ae", "e"),
     ("oi", "oe"), ("we", "oe"), ("wo", "o"), ("ui", "i"),
@@ -196,3 +218,156 @@ def is_patronymic(token: str) -> bool:
     """True when a token looks like an East Slavic or Turkic patronymic (``Vladimirovich``)."""
     key = russian_key(token)
     return len(key) > 5 and _PATRONYMIC.search(key) is not None
+
+
+# --- documented romanisation systems (forward), for variants and evaluation ---------------------
+
+
+class KoreanSystem(enum.StrEnum):
+    """Romanisation systems for Korean names."""
+
+    RR = "rr"
+    """Revised Romanization (South Korea, 2000): ``Gim Jeong-eun``."""
+    MR = "mr"
+    """McCune-Reischauer with breves and apostrophes: ``Kim Chŏng-ŭn``."""
+    MR_PLAIN = "mr_plain"
+    """McCune-Reischauer as lists print it, marks dropped: ``Kim Chong-un``."""
+    DPRK = "dprk"
+    """DPRK practice (KCNA): ``Kim Jong Un``, ``Ri``, aspirates kh/th/ph, syllables spaced."""
+
+
+_MR_INITIALS = [
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp",
+    "s", "ss", "", "ch", "tch", "ch'", "k'", "t'", "p'", "h",
+]  # fmt: skip
+_DPRK_INITIALS = [
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp",
+    "s", "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h",
+]  # fmt: skip
+_MR_MEDIALS = [
+    "a", "ae", "ya", "yae", "ŏ", "e", "yŏ", "ye", "o", "wa", "wae", "oe", "yo", "u", "wŏ", "we", "wi",
+    "yu", "ŭ", "ŭi", "i",
+]  # fmt: skip
+_MR_FINALS = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t",
+    "t", "ng", "t", "t", "k", "t", "p", "h",
+]  # fmt: skip
+_MR_SURNAMES = {"이": "Yi", "리": "Ri", "박": "Pak", "최": "Ch'oe", "오": "O"}
+_DPRK_SURNAMES = {"이": "Ri", "리": "Ri", "류": "Ryu", "유": "Yu", "림": "Rim", "임": "Rim"}
+_RR_SURNAMES = {"이": "I", "리": "Ri", "박": "Bak", "최": "Choe"}
+
+
+def _jamo(char: str) -> tuple[int, int, int]:
+    index = ord(char) - _HANGUL_BASE
+    initial, rest = divmod(index, 21 * 28)
+    medial, final = divmod(rest, 28)
+    return initial, medial, final
+
+
+def _syllable(char: str, system: KoreanSystem) -> str:
+    if system is KoreanSystem.RR:
+        return hangul_syllable_to_rr(char)
+    initial, medial, final = _jamo(char)
+    initials = _DPRK_INITIALS if system is KoreanSystem.DPRK else _MR_INITIALS
+    head = initials[initial]
+    if head == "s" and _MR_MEDIALS[medial] in ("i", "wi") and system is not KoreanSystem.DPRK:
+        head = "sh"  # MR writes 시 as shi
+    text = head + _MR_MEDIALS[medial] + _MR_FINALS[final]
+    if system in (KoreanSystem.MR_PLAIN, KoreanSystem.DPRK):
+        text = text.replace("ŏ", "o").replace("ŭ", "u").replace("'", "")
+    return text
+
+
+def romanize_korean(name: str, system: KoreanSystem) -> str:
+    """Romanise a Hangul personal name (family name = first syllable) in a documented system.
+
+    ``romanize_korean("김정은", KoreanSystem.MR)`` -> ``"Kim Chŏng-ŭn"``; ``DPRK`` -> ``"Kim Jong Un"``;
+    ``RR`` -> ``"Gim Jeong-eun"``. Sound changes between syllables are not applied (lists do not
+    apply them to personal names either).
+    """
+    syllables = [c for c in name if is_hangul_syllable(c)]
+    if not syllables:
+        return name
+    family, given = syllables[0], syllables[1:]
+    table = {
+        KoreanSystem.RR: _RR_SURNAMES,
+        KoreanSystem.DPRK: _DPRK_SURNAMES,
+    }.get(system, _MR_SURNAMES)
+    surname = table.get(family) or _syllable(family, system).capitalize()
+    if system in (KoreanSystem.MR_PLAIN, KoreanSystem.DPRK):
+        surname = surname.replace("'", "")
+    parts = [_syllable(c, system) for c in given]
+    if not parts:
+        return surname
+    if system is KoreanSystem.DPRK:
+        return " ".join([surname, *(p.capitalize() for p in parts)])
+    return f"{surname} {'-'.join(parts).capitalize()}"
+
+
+class RussianSystem(enum.StrEnum):
+    """Romanisation systems for Russian Cyrillic."""
+
+    ISO9 = "iso9"
+    """ISO 9:1995 (= GOST 7.79-2000 system A), one letter for one letter, with diacritics."""
+    GOST_B = "gost_b"
+    """GOST 7.79-2000 system B (ASCII): ``Shhukin``, ``Xrushhyov``."""
+    BGN_PCGN = "bgn_pcgn"
+    """BGN/PCGN 1947 (as the US and UK governments write names): ``Shchukin``, ``Khrushchëv``."""
+    ICAO = "icao"
+    """ICAO Doc 9303 (Russian passports since 2013): ``Dmitrii``, ``Iurii``, ``Aleksandr``."""
+
+
+_ISO9 = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "ë", "ž", "z", "i", "j", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "f", "h", "c", "č", "š", "ŝ", "ʺ", "y", "ʹ", "è", "û", "â",
+], strict=True))  # fmt: skip
+_GOST_B = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "j", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "f", "x", "cz", "ch", "sh", "shh", "``", "y`", "`", "e`", "yu", "ya",
+], strict=True))  # fmt: skip
+_BGN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "ë", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "f", "kh", "ts", "ch", "sh", "shch", "”", "y", "’", "e", "yu", "ya",
+], strict=True))  # fmt: skip
+_ICAO = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia",
+], strict=True))  # fmt: skip
+_VOWELS_AND_SIGNS = set("аеёиоуыэюяйъь")
+
+
+def romanize_russian(text: str, system: RussianSystem) -> str:
+    """Romanise Russian Cyrillic in a documented system, keeping capitalisation per word.
+
+    BGN/PCGN's positional rule is applied: е/ё are ``ye``/``yë`` at the start of a word and after
+    a vowel, й, ъ or ь. GOST B writes ц as ``c`` before е, и, ы, й.
+    """
+    table = {
+        RussianSystem.ISO9: _ISO9,
+        RussianSystem.GOST_B: _GOST_B,
+        RussianSystem.BGN_PCGN: _BGN,
+        RussianSystem.ICAO: _ICAO,
+    }[system]
+    out: list[str] = []
+    previous = ""
+    for position, char in enumerate(text):
+        lower = char.lower()
+        if lower not in table:
+            out.append(char)
+            previous = ""
+            continue
+        latin = table[lower]
+        following = text[position + 1].lower() if position + 1 < len(text) else ""
+        if (
+            system is RussianSystem.BGN_PCGN
+            and lower in "её"
+            and (not previous or previous in _VOWELS_AND_SIGNS)
+        ):
+            latin = "y" + latin
+        if system is RussianSystem.GOST_B and lower == "ц" and following in "еиыйei":
+            latin = "c"
+        if char != lower and latin:
+            latin = latin[0].upper() + latin[1:]
+        out.append(latin)
+        previous = lower
+    return "".join(out)

@@ -30,6 +30,9 @@ from watchfloor.errors import InputError
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 """Reports larger than this are refused: no real news report is anywhere near it."""
 
+MIN_MAIN_WORDS = 8
+"""An HTML page whose main text is shorter than this is refused as having none."""
+
 _SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s+(.*\S)\s*$", re.DOTALL)
 _SEED_HEAD = re.compile(r"^\s*date\s+\S+\s")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -171,13 +174,14 @@ def read_html(path: Path, published: date | None = None, source: str | None = No
 
     raw = decode_text(read_bytes(path), path)
     try:
-        doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
+        doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
         raise InputError(path, f"cannot parse HTML: {exc}") from exc
-    found: dict[str, Any] = doc if isinstance(doc, dict) else {}
+    found: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else {}
     text = str(found.get("text") or "").strip()
-    if not text:
-        raise InputError(path, "HTML page has no main text to extract", "body")
+    if len(text.split()) < MIN_MAIN_WORDS:
+        # trafilatura falls back to any text it finds; a few words of navigation is not an article
+        raise InputError(path, f"HTML page has no main text to extract ({len(text.split())} words)", "body")
     meta = {
         key: str(found[key])
         for key in ("title", "author", "sitename", "hostname", "date", "url", "description")
@@ -363,9 +367,7 @@ def read_reports(path: Path, published: date | None = None, source: str | None =
     return ReadOutcome([read_plain_text(path, published, source)])
 
 
-def read_many(
-    paths: Iterable[Path], published: date | None = None, source: str | None = None
-) -> ReadOutcome:
+def read_many(paths: Iterable[Path], published: date | None = None, source: str | None = None) -> ReadOutcome:
     """Read a batch of files; a bad file becomes one error and the batch goes on."""
     total = ReadOutcome()
     for path in paths:
@@ -381,7 +383,7 @@ def read_many(
 
 def as_date(value: str | date | datetime | None) -> date | None:
     """A date from an ISO string, a date or a datetime (CLI flags and JSON come in all three)."""
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if isinstance(value, datetime):
         return value.date()

@@ -47,7 +47,9 @@ def make_engine(url: str) -> Engine:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot open store {url}: cannot create folder {folder}: {exc.strerror}") from exc
+                raise StoreError(
+                    f"cannot open store {url}: cannot create folder {folder}: {exc.strerror}"
+                ) from exc
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine

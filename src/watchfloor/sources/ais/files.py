@@ -1,9 +1,8 @@
 """Open AIS files (plain, gzip or zip) and cut them into blocks of whole lines.
 
 Readers never hold a whole file: they take blocks of about ``chunk_bytes`` cut at a line end, so
-memory stays bounded however large the input. Bytes are decoded as Latin-1, which maps every byte
-to one character and never fails, so binary junk reaches the parsers as odd characters to count
-rather than as a decode error that would stop the ingest.
+memory stays bounded however large the input. Blocks stay bytes: the parsers work on bytes, so
+binary junk is a line to count, never a decode error that would stop the ingest.
 """
 
 from __future__ import annotations
@@ -15,30 +14,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 from watchfloor.errors import InputError
 
-#: Default block size: ~32 MiB is ~400k NMEA lines or ~250k CSV rows.
-DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
+#: Default block size: 16 MiB is ~230k NMEA lines or ~130k CSV rows; peak memory is ~15x this
+DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Block:
-    """A run of whole lines: ``text`` holds lines ``first_line`` .. ``first_line + n - 1`` (1-based)."""
+    """A run of whole lines: ``data`` holds lines ``first_line`` .. ``first_line + n - 1`` (1-based),
+    separated by newlines, without a final newline."""
 
     first_line: int
-    text: str
+    data: bytes
 
 
 @contextmanager
-def open_binary(path: Path) -> Iterator[BinaryIO]:
+def open_binary(path: Path) -> Iterator[IO[bytes]]:
     """Open ``path`` for reading bytes, transparently un-gzipping ``.gz`` and taking a ``.zip``'s
     first member (the public AIS archives ship one CSV per zip)."""
     try:
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as handle:
-                yield handle  # type: ignore[misc]
+                yield cast(IO[bytes], handle)
         elif path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
@@ -55,7 +55,9 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
         raise InputError(path, f"not a zip archive: {exc}") from exc
 
 
-def iter_blocks(handle: BinaryIO, chunk_bytes: int = DEFAULT_CHUNK_BYTES, first_line: int = 1) -> Iterator[Block]:
+def iter_blocks(
+    handle: IO[bytes], chunk_bytes: int = DEFAULT_CHUNK_BYTES, first_line: int = 1
+) -> Iterator[Block]:
     """Yield the rest of ``handle`` as blocks of whole lines of about ``chunk_bytes`` each."""
     carry = b""
     line = first_line
@@ -70,10 +72,10 @@ def iter_blocks(handle: BinaryIO, chunk_bytes: int = DEFAULT_CHUNK_BYTES, first_
             continue
         carry = data[cut + 1 :]
         body = data[:cut]  # without the final newline, so the block holds exactly count+1 lines
-        yield Block(line, body.decode("latin-1"))
+        yield Block(line, body)
         line += body.count(b"\n") + 1
     if carry:
-        yield Block(line, carry.decode("latin-1"))
+        yield Block(line, carry)
 
 
 def file_sha256(path: Path) -> str:

@@ -39,6 +39,7 @@ class ReadReport:
     src_file: str
     format: str = "unknown"
     lines: int = 0
+    bytes_read: int = 0  # of the (uncompressed) input, for progress bars
     messages: int = 0  # AIS messages decoded (multi-sentence messages count once); CSV rows
     positions: int = 0
     static: int = 0
@@ -53,6 +54,31 @@ class ReadReport:
     def dropped(self) -> int:
         """Records dropped for any cause (flagged causes such as out-of-order are not drops)."""
         return sum(n for cause, n in self.causes.items() if cause not in KEPT_CAUSES)
+
+    @classmethod
+    def from_dict(cls, value: dict[str, object]) -> ReadReport:
+        """The report saved by :meth:`as_dict` (e.g. in a store manifest)."""
+
+        def number(key: str) -> int:
+            item = value.get(key, 0)
+            return int(item) if isinstance(item, int | float | str) else 0
+
+        causes = value.get("causes", {})
+        counts: Counter[Cause] = Counter()
+        known = {cause.value for cause in Cause}
+        if isinstance(causes, dict):
+            for name, count in causes.items():
+                if name in known and isinstance(count, int) and count:
+                    counts[Cause(name)] = count
+        return cls(
+            src_file=str(value.get("src_file", "")),
+            format=str(value.get("format", "unknown")),
+            lines=number("lines"),
+            messages=number("messages"),
+            positions=number("positions"),
+            static=number("static"),
+            causes=counts,
+        )
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready summary, every cause listed (zero where it did not occur)."""

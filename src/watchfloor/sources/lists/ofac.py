@@ -34,6 +34,7 @@ from watchfloor.sources.lists.parsing import (
     children,
     clean,
     country_code,
+    imo_number,
     iter_xml,
     parse_partial_date,
     scheme_for_label,
@@ -176,6 +177,10 @@ def _identifier(part: str) -> Identifier | None:
     value = value.strip()
     if not value or len(value) > 64:
         return None
+    if scheme is IdScheme.IMO:
+        # "Vessel Registration Identification RS 150443": a national register number, not an IMO.
+        imo = imo_number(value)
+        scheme, value = (IdScheme.IMO, imo) if imo else (IdScheme.REGISTRATION, value)
     return Identifier(scheme, value, country, note)
 
 
@@ -205,7 +210,9 @@ def _rows(path: Path, columns: int, encoding: str | None) -> Iterator[tuple[int,
         raise InputError(path, f"malformed CSV: {exc} (truncated file?)", f"line {reader.line_num}") from exc
     text = stream.getvalue()
     if text and not saw_eof_mark and not text.endswith(("\n", EOF_MARK)):
-        raise InputError(path, "file ends in the middle of a line (truncated download?)", f"line {reader.line_num}")
+        raise InputError(
+            path, "file ends in the middle of a line (truncated download?)", f"line {reader.line_num}"
+        )
 
 
 def read_ofac_csv(
@@ -239,8 +246,12 @@ def read_ofac_csv(
     for line, row in _rows(sdn, SDN_COLUMNS, encoding):
         ent_num = row[0].strip()
         if not ent_num.isdigit():
-            raise InputError(sdn, f"ent_num {ent_num!r} is not a number (not an sdn.csv file?)", f"line {line}")
-        yield _csv_entry(sdn, line, row, aliases.get(ent_num, []), addresses.get(ent_num, []), extra.get(ent_num))
+            raise InputError(
+                sdn, f"ent_num {ent_num!r} is not a number (not an sdn.csv file?)", f"line {line}"
+            )
+        yield _csv_entry(
+            sdn, line, row, aliases.get(ent_num, []), addresses.get(ent_num, []), extra.get(ent_num)
+        )
 
 
 def _ofac_name(value: str, kind: NameKind) -> EntryName:
@@ -339,7 +350,11 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
     schema = _TYPES.get((child_text(elem, "sdnType") or "entity").lower(), Schema.ORGANIZATION)
     first, last = child_text(elem, "firstName"), child_text(elem, "lastName")
     caption = f"{last}, {first}" if first and last else (last or first or uid)
-    names = [EntryName(caption, NameKind.PRIMARY, lang=script_hint(caption), given=first, family=last if first else None)]
+    names = [
+        EntryName(
+            caption, NameKind.PRIMARY, lang=script_hint(caption), given=first, family=last if first else None
+        )
+    ]
     aka_list = child(elem, "akaList")
     for aka in children(aka_list, "aka") if aka_list is not None else []:
         a_first, a_last = child_text(aka, "firstName"), child_text(aka, "lastName")
@@ -349,7 +364,9 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
         kind = NameKind.PREVIOUS if (child_text(aka, "type") or "").lower() == "f.k.a." else NameKind.ALIAS
         if (child_text(aka, "category") or "").lower() == "weak":
             kind = NameKind.WEAK
-        names.append(EntryName(value, kind, lang=script_hint(value), given=a_first, family=a_last if a_first else None))
+        names.append(
+            EntryName(value, kind, lang=script_hint(value), given=a_first, family=a_last if a_first else None)
+        )
     remarks = child_text(elem, "remarks")
     facts = parse_remarks(remarks)
     names.extend(facts.aliases)
@@ -365,9 +382,12 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
             gender = number.lower()
             continue
         scheme = IdScheme(scheme_for_label(label))
-        if scheme is IdScheme.IMO and (imo := _IMO.search(number)):
-            number = imo.group(1)
-        identifiers.append(Identifier(scheme, number, country_code(child_text(ident, "idCountry")), label or None))
+        if scheme is IdScheme.IMO:
+            imo = imo_number(number)
+            scheme, number = (IdScheme.IMO, imo) if imo else (IdScheme.REGISTRATION, number)
+        identifiers.append(
+            Identifier(scheme, number, country_code(child_text(ident, "idCountry")), label or None)
+        )
     identifiers.extend(facts.identifiers)
     vessel = child(elem, "vesselInfo")
     nationalities: list[str] = []
@@ -400,7 +420,15 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
     for item in children(node, "address") if node is not None else []:
         parts = [
             child_text(item, tag)
-            for tag in ("address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country")
+            for tag in (
+                "address1",
+                "address2",
+                "address3",
+                "city",
+                "stateOrProvince",
+                "postalCode",
+                "country",
+            )
         ]
         if text := ", ".join(p for p in parts if p):
             addresses.append(text)

@@ -53,7 +53,9 @@ def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def iter_xml(path: Path, tags: frozenset[str]) -> Iterator[tuple[str, ET.Element, str]]:
+def iter_xml(
+    path: Path, tags: frozenset[str], discard: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, ET.Element, str]]:
     """Stream the elements of ``path`` whose local name is in ``tags``.
 
     Yields ``(kind, element, place)``: kind ``"root"`` once for the root element at its start
@@ -88,27 +90,34 @@ def iter_xml(path: Path, tags: frozenset[str]) -> Iterator[tuple[str, ET.Element
                 last_place = f"/{'/'.join(names)}/{name}[{counts[name]}]"
                 yield "item", elem, last_place
                 done = open_items == 0
-            if (done or len(stack) == 1) and stack:
+            if (done or len(stack) == 1 or (name in discard and not open_items)) and stack:
                 # Finished items (and whole top-level sections) are dropped so memory stays flat.
                 elem.clear()
                 stack[-1].remove(elem)
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         reason = _xml_reason(str(exc))
-        raise InputError(
-            path, f"{reason} (after {last_place})", f"line {line}, column {column}"
-        ) from exc
+        raise InputError(path, f"{reason} (after {last_place})", f"line {line}, column {column}") from exc
     except DefusedXmlException as exc:
         raise InputError(
             path,
-            f"refused hostile XML: {type(exc).__name__} ({exc}); entity declarations and "
-            "external references are not allowed in list files",
+            f"refused hostile XML: {_hostile_reason(exc)}; list files may not declare entities "
+            "or refer to external resources",
             f"after {last_place}",
         ) from exc
     except (EOFError, OSError) as exc:
         raise InputError(path, f"cannot read: {exc} (file truncated?)", f"after {last_place}") from exc
     finally:
         handle.close()
+
+
+def _hostile_reason(exc: DefusedXmlException) -> str:
+    """``EntitiesForbidden`` and friends, with the entity's name (never its content)."""
+    name = getattr(exc, "name", None)
+    system_id = getattr(exc, "system_id", None)
+    what = f" {name!r}" if name else ""
+    where = f" -> {system_id}" if system_id else ""
+    return f"{type(exc).__name__}{what}{where}"
 
 
 def _xml_reason(text: str) -> str:
@@ -220,19 +229,27 @@ def country_code(value: str | None) -> str | None:
     return None
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
-def partial_date(year: str | int | None, month: str | int | None = None, day: str | int | None = None) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from parts; zero or missing parts are left off."""
-    try:
-        y = int(year) if year not in (None, "") else 0
-        m = int(month) if month not in (None, "") else 0
-        d = int(day) if day not in (None, "") else 0
-    except (TypeError, ValueError):
-        return None
+def partial_date(
+    year: str | int | None, month: str | int | None = None, day: str | int | None = None
+) -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from parts; zero, missing or placeholder parts
+    (``00``, ``mm``, ``dd``) are left off."""
+
+    def number(part: str | int | None) -> int:
+        if isinstance(part, int):
+            return part
+        text = (part or "").strip()
+        return int(text) if text.isdigit() else 0
+
+    y, m, d = number(year), number(month), number(day)
     if not 1000 <= y <= 2999:
         return None
     if not 1 <= m <= 12:
@@ -262,7 +279,7 @@ def parse_partial_date(text: str | None, *, day_first: bool = True) -> str | Non
     if match := _DMY_TEXT.match(value):
         day, month, year = match.groups()
         month_no = _MONTHS.get(month.lower()[:3])
-        return partial_date(year, month_no, day)
+        return partial_date(year, month_no, day) if month_no else None
     if match := _SLASHED.match(value):
         first, second, year = match.groups()
         day, month = (first, second) if day_first else (second, first)
@@ -314,7 +331,7 @@ def scheme_for_label(label: str) -> str:
     Returns the enum's value (a str) to keep this module free of record imports.
     """
     text = label.lower()
-    if "imo" in text:
+    if "imo" in text or "vessel registration identification" in text:
         return "imo"
     if "mmsi" in text:
         return "mmsi"
@@ -322,22 +339,59 @@ def scheme_for_label(label: str) -> str:
         return "call_sign"
     if "passport" in text or "pasaporte" in text or "travel document" in text:
         return "passport"
-    if "swift" in text or "bic" == text.strip():
+    if "swift" in text or text.strip() == "bic":
         return "swift"
     if "tax" in text or text.startswith(("nit", "rif", "ruc", "inn", "r.f.c", "vat")):
         return "tax_id"
     if any(
         word in text
-        for word in ("registration", "registry", "register", "company number", "business number",
-                     "enterprise number", "legal entity", "folio mercantil", "license", "licence",
-                     "gazette", "certificate of incorporation", "social credit", "ogrn", "chamber of commerce",
-                     "tail number", "manufacturer's serial")
+        for word in (
+            "registration",
+            "registry",
+            "register",
+            "company number",
+            "business number",
+            "enterprise number",
+            "legal entity",
+            "folio mercantil",
+            "license",
+            "licence",
+            "gazette",
+            "certificate of incorporation",
+            "social credit",
+            "ogrn",
+            "chamber of commerce",
+            "tail number",
+            "manufacturer's serial",
+        )
     ):
         return "registration"
     if any(
         word in text
-        for word in ("national", "identification", "identity", "cedula", "id no", "personal id", "curp",
-                     "c.u.r.p", "ssn", "residency", "electoral", "citizen", "birth certificate")
+        for word in (
+            "national",
+            "identification",
+            "identity",
+            "cedula",
+            "id no",
+            "personal id",
+            "curp",
+            "c.u.r.p",
+            "ssn",
+            "residency",
+            "electoral",
+            "citizen",
+            "birth certificate",
+        )
     ):
         return "national_id"
     return "other"
+
+
+_IMO_VALUE = re.compile(r"^(?:IMO)?\s*:?\s*(\d{7})$", re.IGNORECASE)
+
+
+def imo_number(value: str) -> str | None:
+    """The 7 digits of an IMO number written ``9179842``, ``IMO 9179842`` or ``IMO9179842``."""
+    match = _IMO_VALUE.match(value.strip())
+    return match.group(1) if match else None

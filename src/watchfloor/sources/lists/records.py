@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 class ListSource(enum.StrEnum):
@@ -106,3 +107,84 @@ class ListEntry:
     def key(self) -> str:
         """Unique across lists: ``us_ofac_sdn:1234``."""
         return f"{self.source.value}:{self.entry_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (enums as values, dates as ISO strings); see :meth:`from_dict`."""
+        return {
+            "source": self.source.value,
+            "entry_id": self.entry_id,
+            "schema": self.schema.value,
+            "caption": self.caption,
+            "names": [
+                {
+                    k: v
+                    for k, v in (
+                        ("value", n.value),
+                        ("kind", n.kind.value),
+                        ("lang", n.lang),
+                        ("given", n.given),
+                        ("family", n.family),
+                    )
+                    if v is not None
+                }
+                for n in self.names
+            ],
+            "birth_dates": list(self.birth_dates),
+            "birth_places": list(self.birth_places),
+            "nationalities": list(self.nationalities),
+            "gender": self.gender,
+            "addresses": list(self.addresses),
+            "identifiers": [
+                {
+                    k: v
+                    for k, v in (
+                        ("scheme", i.scheme.value),
+                        ("value", i.value),
+                        ("country", i.country),
+                        ("note", i.note),
+                    )
+                    if v is not None
+                }
+                for i in self.identifiers
+            ],
+            "programmes": list(self.programmes),
+            "listed_on": self.listed_on.isoformat() if self.listed_on else None,
+            "remarks": self.remarks,
+            "url": self.url,
+            "place": self.place,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ListEntry:
+        """Rebuild an entry from :meth:`to_dict` output (e.g. ``ListEntryRecord.data``)."""
+        listed = data.get("listed_on")
+        return cls(
+            source=ListSource(data["source"]),
+            entry_id=data["entry_id"],
+            schema=Schema(data["schema"]),
+            caption=data["caption"],
+            names=[
+                EntryName(
+                    n["value"],
+                    NameKind(n.get("kind", "primary")),
+                    n.get("lang"),
+                    n.get("given"),
+                    n.get("family"),
+                )
+                for n in data.get("names", [])
+            ],
+            birth_dates=list(data.get("birth_dates", [])),
+            birth_places=list(data.get("birth_places", [])),
+            nationalities=list(data.get("nationalities", [])),
+            gender=data.get("gender"),
+            addresses=list(data.get("addresses", [])),
+            identifiers=[
+                Identifier(IdScheme(i["scheme"]), i["value"], i.get("country"), i.get("note"))
+                for i in data.get("identifiers", [])
+            ],
+            programmes=list(data.get("programmes", [])),
+            listed_on=date.fromisoformat(listed) if listed else None,
+            remarks=data.get("remarks"),
+            url=data.get("url"),
+            place=data.get("place"),
+        )

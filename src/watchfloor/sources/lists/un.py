@@ -15,15 +15,14 @@ from datetime import date
 from pathlib import Path
 
 from watchfloor.sources.lists.parsing import (
-    child,
     child_text,
     children,
     clean,
     country_code,
     iter_xml,
     parse_partial_date,
-    script_hint,
     partial_date,
+    script_hint,
     text_of,
     to_date,
     unique,
@@ -38,11 +37,11 @@ from watchfloor.sources.lists.records import (
     Schema,
 )
 
-ENTRY_URL = "https://main.un.org/securitycouncil/en/sanctions/{list}/materials/summaries/{ref}"
-"""Narrative summary page; the list's own reference number is the stable id."""
 SEARCH_URL = "https://scsanctions.un.org/search/?keywords={ref}"
+"""The UN list has no page per entry; its search, keyed by the reference number, stands in."""
 
 _ITEMS = frozenset({"INDIVIDUAL", "ENTITY"})
+_ORIGINAL_SCRIPT = re.compile(r"^(.*?)\s*\(original script:\s*(.+?)\)\s*$", re.IGNORECASE)
 _IMO = re.compile(r"\bIMO(?:\s*(?:number|no\.?|:))?\s*:?\s*(\d{7})\b", re.IGNORECASE)
 
 
@@ -85,12 +84,18 @@ def _entry(elem: ET.Element, place: str) -> ListEntry:
             kind = NameKind.WEAK
         elif quality == "f.k.a.":
             kind = NameKind.PREVIOUS
-        names.append(EntryName(value, kind, lang=script_hint(value)))
+        # "Amir Khazmat (original script: Амир Хазмат)": two names, each in its own script.
+        if match := _ORIGINAL_SCRIPT.match(value):
+            latin, original_alias = match.group(1).strip(), match.group(2).strip()
+            names.append(EntryName(latin, kind, lang=script_hint(latin)))
+            names.append(EntryName(original_alias, kind, lang=script_hint(original_alias)))
+        else:
+            names.append(EntryName(value, kind, lang=script_hint(value)))
         # Some aliases carry their own date and place of birth.
-        if dob := parse_partial_date(child_text(alias, "DATE_OF_BIRTH")):
-            birth_dates.append(dob)
-    for dob in children(elem, "INDIVIDUAL_DATE_OF_BIRTH"):
-        birth_dates.extend(_dobs(dob))
+        if alias_dob := parse_partial_date(child_text(alias, "DATE_OF_BIRTH")):
+            birth_dates.append(alias_dob)
+    for dob_node in children(elem, "INDIVIDUAL_DATE_OF_BIRTH"):
+        birth_dates.extend(_dobs(dob_node))
     for pob in children(elem, "INDIVIDUAL_PLACE_OF_BIRTH"):
         text = ", ".join(
             v for v in (child_text(pob, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")) if v

@@ -1,0 +1,1 @@
+"""Assessment: grading, independent corroboration, indicators, the stage ladder, alerts, review."""

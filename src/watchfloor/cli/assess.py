@@ -1,0 +1,228 @@
+"""``watchfloor assess``, ``alerts``, ``review`` and ``brief``: the stage the evidence supports.
+
+Thin commands: parse, call :mod:`watchfloor.assess` / :mod:`watchfloor.report`, print (rich for
+people, ``--json`` for pipes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from watchfloor.assess.alerts import list_alerts, raise_alerts
+from watchfloor.assess.assessment import Assessment, assess
+from watchfloor.assess.review import Decision, audit_log, review
+from watchfloor.cli.output import console, print_json, print_table
+from watchfloor.errors import InputError, WatchfloorError
+from watchfloor.graph.resolve import ResolutionReport, list_merges, resolve
+from watchfloor.report.write import write_brief
+from watchfloor.settings import get_settings
+from watchfloor.store import Store, open_store
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Assess as of this date (YYYY-MM-DD): evidence reported later is ignored."),
+]
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("--as-of", f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _screen_index(store: Store) -> Any:
+    """The screening index of the loaded lists, or None when no list is loaded."""
+    try:
+        from watchfloor.screen.loading import index_from_store
+
+        return index_from_store(store)
+    except (WatchfloorError, ImportError):
+        return None
+
+
+def resolve_store(store: Store, *, with_lists: bool = True) -> ResolutionReport:
+    """Resolve the store's entities (states, vessels, names), merging what is one actor."""
+    index = _screen_index(store) if with_lists else None
+    with store.session() as session:
+        return resolve(session, index)
+
+
+def assess_store(store: Store, as_of: date | None, *, alerts: bool = True) -> tuple[Assessment, list[str]]:
+    """Assess the store; for a live assessment, raise (store) the alerts it calls for."""
+    with store.session() as session:
+        assessment = assess(session, as_of)
+        raised = [a.title for a in raise_alerts(session, assessment)] if alerts and as_of is None else []
+    return assessment, raised
+
+
+def _print_assessment(assessment: Assessment, raised: list[str], out: Console) -> None:
+    stage = assessment.current_stage
+    when = f" as of {assessment.as_of}" if assessment.as_of else ""
+    out.print(f"[bold]Stage {stage.level}: {stage.name}[/]{when}")
+    out.print(assessment.explanation, highlight=False)
+    print_table(
+        "indicators",
+        ["indicator", "status", "estimate", "sources", "first", "why"],
+        [
+            (r.name, r.status.value, r.estimate.value, r.independent_sources,
+             r.timeline[0].on if r.timeline else "", r.explanation)
+            for r in assessment.indicators
+        ],
+    )  # fmt: skip
+    if assessment.next_stage:
+        out.print(f"[bold]to reach {assessment.next_stage}[/], any one of:")
+        for trigger in assessment.missing_for_next:
+            out.print(f"  - {trigger.needs}", highlight=False)
+    for line in assessment.move_down:
+        out.print(f"[bold]down:[/] {line}", highlight=False)
+    if assessment.cooperation is not None:
+        out.print(
+            f"degree of cooperation {assessment.cooperation.score:g}/100 "
+            f"({assessment.cooperation.algorithm}; a summary, not the stage)"
+        )
+    for title in raised:
+        out.print(f"[bold yellow]alert:[/] {title}", highlight=False)
+
+
+NoResolveOption = Annotated[
+    bool,
+    typer.Option("--no-resolve", help="Skip entity resolution (faster; merges stay as they are)."),
+]
+
+
+def assess_command(
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Do not store alerts.")] = False,
+    no_resolve: NoResolveOption = False,
+) -> None:
+    """Assess the evidence: indicator statuses, the supported stage and what would move it."""
+    day = _as_of(as_of)
+    store = open_store()
+    if day is None and not no_resolve:
+        resolve_store(store)
+    assessment, raised = assess_store(store, day, alerts=not no_alerts)
+    with store.session() as session:
+        merges = list_merges(session)
+    if json_out:
+        print_json({**assessment.to_dict(), "alerts_raised": raised, "merges": merges})
+    else:
+        _print_assessment(assessment, raised, console)
+    store.close()
+
+
+def alerts_command(
+    json_out: JsonOption = False,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only alerts of this kind.")] = None,
+) -> None:
+    """List stored alerts, newest first, with the evidence each rests on."""
+    store = open_store()
+    with store.session() as session:
+        alerts = list_alerts(session, kind)
+    store.close()
+    if json_out:
+        print_json(alerts)
+        return
+    print_table(
+        f"{len(alerts)} alerts",
+        ["when", "kind", "severity", "title", "evidence"],
+        [(a.as_of, a.kind, a.severity, a.title, len(a.evidence)) for a in alerts],
+    )
+
+
+def review_command(
+    subject_id: Annotated[str, typer.Argument(help="Event id (or merged entity id) to review.")],
+    decision: Annotated[Decision, typer.Argument(help="confirm or reject")],
+    why: Annotated[str, typer.Option("--why", help="The reason, kept in the audit log.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Confirm or reject an extracted event or a merge; the assessment is recomputed."""
+    store = open_store()
+    analyst = get_settings().analyst
+    with store.session() as session:
+        before = assess(session).current_stage
+        outcome = review(session, subject_id, decision, why, analyst)
+    after, raised = assess_store(store, None)
+    with store.session() as session:
+        log = audit_log(session, subject_id)
+    store.close()
+    result = {
+        "review": outcome,
+        "analyst": analyst,
+        "stage_before": {"level": before.level, "name": before.name},
+        "stage_after": {"level": after.current_stage.level, "name": after.current_stage.name},
+        "alerts_raised": raised,
+        "audit_log": log,
+    }
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"{decision.value}ed {outcome.subject_kind} {subject_id} "
+        f"({len(outcome.affected)} record(s)) by {analyst}"
+    )
+    console.print(
+        f"stage {before.level} ({before.name}) -> {after.current_stage.level} ({after.current_stage.name})"
+    )
+    for title in raised:
+        console.print(f"[bold yellow]alert:[/] {title}", highlight=False)
+
+
+def brief_command(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("brief.html"),
+    as_of: AsOfOption = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF with headless Chromium.")] = False,
+    json_out: JsonOption = False,
+    no_resolve: NoResolveOption = False,
+) -> None:
+    """Write the brief: key judgements, stage, timeline chart, events and footnoted sources."""
+    store = open_store()
+    day = _as_of(as_of)
+    if day is None and not no_resolve:
+        resolve_store(store)
+    result = write_brief(store, out, as_of=day, pdf=pdf)
+    store.close()
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"brief written: {result.html} ({result.size:,} bytes, {result.footnotes} footnotes; "
+        f"stage {result.stage}: {result.stage_name})"
+    )
+    if result.pdf:
+        console.print(f"pdf written: {result.pdf}")
+
+
+def demo_step(store: Store, console: Console) -> dict[str, Any]:
+    """The demo's last step: resolve, assess (raising alerts) and write the brief beside the store."""
+    resolution = resolve_store(store)
+    assessment, raised = assess_store(store, None)
+    out = (store.path.parent if store.path else Path.cwd()) / "brief.html"
+    brief = write_brief(store, out)
+    stage = assessment.current_stage
+    console.print(
+        f"[bold]assessment[/]: stage {stage.level} ({stage.name}); {assessment.explanation}", highlight=False
+    )
+    for result in assessment.indicators:
+        if result.status.value != "not_observed":
+            console.print(f"  {result.name}: {result.status.value} ({result.independent_sources} sources)")
+    console.print(f"[bold]brief[/]: {brief.html} ({brief.footnotes} footnotes); {len(raised)} new alert(s)")
+    return {
+        "stage": stage.level,
+        "stage_name": stage.name,
+        "indicators": {r.id: r.status.value for r in assessment.indicators},
+        "missing_for_next": [t.needs for t in assessment.missing_for_next],
+        "alerts_raised": raised,
+        "merges": resolution.merges_made,
+        "brief": str(brief.html),
+        "footnotes": brief.footnotes,
+    }

@@ -1,0 +1,227 @@
+"""``watchfloor extract``, ``watchfloor ingest reports`` and ``watchfloor events``.
+
+``extract`` is stateless (reads files, prints what it finds); ``ingest reports`` stores reports
+with their events and claims, idempotently by content hash; ``events`` lists what is stored.
+A bad file in a batch is one clear line on stderr and the batch goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+from rich.table import Table
+
+from watchfloor.cli.output import console, err_console, print_json, print_table
+from watchfloor.errors import InputError
+from watchfloor.extract.records import Extraction
+from watchfloor.extract.reports import extract_reports
+from watchfloor.sources.grades import source_table
+from watchfloor.sources.reports import Report, read_many
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Report files: text, seed line, HTML, RSS/Atom, JSONL.")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Report date (YYYY-MM-DD) for plain text without one.")
+]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Publisher, where the file does not name it.")
+]
+
+ingest_app = typer.Typer(help="Store inputs in the evidence graph.", no_args_is_help=True)
+
+FOUNDING_REPORT = "ap_2024-10-29_dprk_troops_kursk.txt"
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("--date", f"invalid date {value!r} (expected YYYY-MM-DD)") from exc
+
+
+def read_batch(
+    paths: list[Path], when: date | None, source: str | None
+) -> tuple[list[Report], list[InputError]]:
+    """Read every file; reports with no source get one from the file name (``ap_...``) if known."""
+    outcome = read_many(paths, when, source)
+    table = source_table()
+    reports = [
+        r if r.source else replace(r, source=table.source_from_name(Path(r.origin.split("#")[0])))
+        for r in outcome.reports
+    ]
+    return reports, outcome.errors
+
+
+def _report_errors(errors: list[InputError]) -> None:
+    for error in errors:
+        err_console.print(f"[yellow]skipped:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+
+
+def extraction_json(extraction: Extraction) -> dict[str, Any]:
+    """An extraction as JSON-ready data, with one summary line per event."""
+    data = asdict(extraction)
+    for event, raw in zip(extraction.events, data["events"], strict=True):
+        raw["summary"] = event.summary
+    return data
+
+
+def extract(
+    paths: PathsArgument,
+    json_out: JsonOption = False,
+    report_date: DateOption = None,
+    source: SourceOption = None,
+    processes: ProcessesOption = 1,
+) -> None:
+    """Extract entities, events and claims from reports and print them (stores nothing)."""
+    reports, errors = read_batch(paths, _date(report_date), source)
+    _report_errors(errors)
+    results = list(extract_reports(reports, n_process=processes))
+    if json_out:
+        print_json([extraction_json(r) for r in results])
+    else:
+        for result in results:
+            _print_extraction(result, console)
+    if errors and not results:
+        raise typer.Exit(1)
+
+
+def _print_extraction(result: Extraction, out: Console) -> None:
+    out.print(
+        f"[bold]{result.origin}[/]  {result.published or 'no date'}  "
+        f"source {result.source or 'unknown'} (grade {result.source_grade})",
+        highlight=False,
+    )
+    rows = []
+    for event in result.events:
+        for claim in event.claims:
+            when = claim.claim_date
+            rows.append(
+                (
+                    event.type.value,
+                    f"{','.join(event.source_actors) or '?'} -> {','.join(event.target_actors) or '?'}",
+                    event.object or "",
+                    event.place or "",
+                    claim.speaker,
+                    claim.stance.value,
+                    f"{claim.credibility}" + (" hedged" if claim.hedges else ""),
+                    (when.start or when.end) if when else "",
+                    f"{claim.span.start}-{claim.span.end}",
+                )
+            )
+    table = Table(title=f"{len(result.events)} events", title_justify="left")
+    for column in ["type", "actors", "object", "place", "speaker", "stance", "cred", "said on", "span"]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    out.print(table)
+
+
+@ingest_app.command("reports")
+def ingest_reports(
+    paths: PathsArgument,
+    json_out: JsonOption = False,
+    report_date: DateOption = None,
+    source: SourceOption = None,
+    processes: ProcessesOption = 1,
+) -> None:
+    """Store reports with their events and claims (idempotent: a stored text is skipped)."""
+    from watchfloor.store import open_store
+    from watchfloor.store.events import save_extraction
+
+    reports, errors = read_batch(paths, _date(report_date), source)
+    _report_errors(errors)
+    store = open_store()
+    results = []
+    with Progress(transient=True, console=err_console, disable=json_out or len(reports) < 20) as progress:
+        task = progress.add_task("extracting", total=len(reports))
+        for report, extraction in zip(reports, extract_reports(reports, n_process=processes), strict=True):
+            with store.session() as session:
+                results.append(save_extraction(session, report, extraction))
+            progress.advance(task)
+    summary = {
+        "stored": sum(r.created for r in results),
+        "already_stored": sum(not r.created for r in results),
+        "events_new": sum(r.events_new for r in results),
+        "events_merged": sum(r.events_merged for r in results),
+        "claims": sum(r.claims for r in results),
+        "errors": [str(e) for e in errors],
+    }
+    if json_out:
+        print_json(summary)
+    else:
+        console.print(
+            f"stored {summary['stored']} reports ({summary['already_stored']} already stored), "
+            f"{summary['events_new']} new events, {summary['events_merged']} merged, "
+            f"{summary['claims']} claims; {len(errors)} skipped"
+        )
+    if errors and not results:
+        raise typer.Exit(1)
+
+
+def events(
+    event_type: Annotated[str | None, typer.Option("--type", help="Only this event type.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List stored events with their claims."""
+    from watchfloor.store import open_store
+    from watchfloor.store.events import list_events
+
+    store = open_store()
+    with store.session() as session:
+        rows = list_events(session, event_type, _date(since))
+    if json_out:
+        print_json(rows)
+        return
+    print_table(
+        f"{len(rows)} events",
+        ["type", "source", "target", "object", "place", "date", "claims"],
+        [
+            (
+                r["type"],
+                r["source"],
+                r["target"],
+                r["object"],
+                r["place"],
+                r["date_end"],
+                "; ".join(
+                    f"{c['speaker']} {c['stance']} ({c['reliability']}{c['credibility']})"
+                    for c in r["claims"]
+                ),
+            )
+            for r in rows
+        ],
+    )
+
+
+def demo_step(store: Any, out: Console) -> dict[str, Any]:
+    """Demo: ingest the founding report and print its events; returns what was found."""
+    from watchfloor.settings import get_settings
+    from watchfloor.store.events import save_extraction
+
+    shared = get_settings().shared_data / "reports" / FOUNDING_REPORT
+    bundled = Path(__file__).resolve().parents[1] / "data" / "reports" / FOUNDING_REPORT
+    path = shared if shared.is_file() else bundled
+    reports, _errors = read_batch([path], None, "Associated Press")
+    extraction = next(extract_reports(reports))
+    with store.session() as session:
+        result = save_extraction(session, reports[0], extraction)
+    _print_extraction(extraction, out)
+    return {
+        "document": extraction.document,
+        "events": len(extraction.events),
+        "claims": sum(len(e.claims) for e in extraction.events),
+        "types": sorted({e.type.value for e in extraction.events}),
+        "stored": result.created,
+    }

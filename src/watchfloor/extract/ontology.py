@@ -1,0 +1,105 @@
+"""The event ontology: PLOVER's event types as the backbone, a domain layer for exchanges between
+sanctioned states on top, and the closed vocabularies of claims (stance).
+
+The enums are the code's view of ``ontology.yaml``; loading the YAML checks that the two agree.
+See ``docs/ontology.md`` for definitions and examples.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+ONTOLOGY_VERSION = "watchfloor-ontology-v1"
+
+
+class Plover(StrEnum):
+    """PLOVER event types (Halterman et al., 2023) used as the backbone."""
+
+    AGREE = "AGREE"
+    CONSULT = "CONSULT"
+    SUPPORT = "SUPPORT"
+    CONCEDE = "CONCEDE"
+    COOPERATE = "COOPERATE"
+    AID = "AID"
+    RETREAT = "RETREAT"
+    REQUEST = "REQUEST"
+    ACCUSE = "ACCUSE"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    PROTEST = "PROTEST"
+    SANCTION = "SANCTION"
+    MOBILIZE = "MOBILIZE"
+    COERCE = "COERCE"
+    ASSAULT = "ASSAULT"
+
+
+class EventType(StrEnum):
+    """Event types watchfloor extracts: the domain layer, then PLOVER types with no domain refinement."""
+
+    TROOP_DEPLOYMENT = "troop_deployment"
+    ARMS_TRANSFER = "arms_transfer"
+    TECHNOLOGY_TRANSFER = "technology_transfer"
+    SANCTIONS_EVASION = "sanctions_evasion"
+    MILITARY_COOPERATION = "military_cooperation"
+    COUNTERMEASURE = "countermeasure"
+    DENIAL = "denial"
+    AID = "aid"
+    CONSULT = "consult"
+    ASSAULT = "assault"
+    MOBILIZE = "mobilize"
+
+
+DOMAIN_TYPES = frozenset(
+    {
+        EventType.TROOP_DEPLOYMENT,
+        EventType.ARMS_TRANSFER,
+        EventType.TECHNOLOGY_TRANSFER,
+        EventType.SANCTIONS_EVASION,
+        EventType.MILITARY_COOPERATION,
+        EventType.COUNTERMEASURE,
+        EventType.DENIAL,
+    }
+)
+"""The domain layer for exchanges between sanctioned states."""
+
+
+class Stance(StrEnum):
+    """How a speaker relates to the event they tell of."""
+
+    ASSERTS = "asserts"
+    DENIES = "denies"
+    ACCUSES = "accuses"
+    SPECULATES = "speculates"
+
+
+STANCE_STRENGTH = {Stance.DENIES: 3, Stance.ACCUSES: 2, Stance.SPECULATES: 1, Stance.ASSERTS: 0}
+"""When cues of several stances occur in one claim, the strongest wins."""
+
+
+class Role(StrEnum):
+    """Where the rule layer looks for an event's source or target actor (see ontology.yaml)."""
+
+    BEFORE = "before"
+    INSIDE = "inside"
+    TO = "to"
+    AFTER = "after"
+    BETWEEN = "between"
+    AFTER_CLAUSE = "after_clause"
+    PLACE = "place"
+    POSSESSOR = "possessor"
+
+
+class ObjectMode(StrEnum):
+    """How much text after the trigger makes the event's object."""
+
+    NP = "np"
+    CLAUSE = "clause"
+    NONE = "none"
+
+
+class ObjectFrom(StrEnum):
+    """Where the object starts: the trigger's first token, after its leading verb, or after it."""
+
+    START = "start"
+    VERB = "verb"
+    AFTER = "after"

@@ -1,0 +1,275 @@
+"""Run every detector over AIS positions, one time partition at a time, and stitch the results.
+
+The positions are cut into time windows (``window_hours``, aligned on the epoch). Each window is
+prepared once (:func:`watchfloor.maritime.tracks.prepare`) and yields small *pieces*: transitions
+(gaps, jumps), each vessel's first and last position, run pieces (loitering, port visits),
+per-bucket vessel positions (encounters) and reception counts. Pieces are stitched into whole
+events at the end. Only one window is in memory at a time, so memory does not grow with the
+input; :mod:`watchfloor.maritime.distributed` runs the very same window and band functions on
+Dask workers, which is why both give identical events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from watchfloor.maritime.config import DetectionConfig, load_detection_config
+from watchfloor.maritime.encounters import buckets, close_pairs, encounter_events, encounter_pieces
+from watchfloor.maritime.events import EventKind, MaritimeEvent
+from watchfloor.maritime.gaps import coverage, endpoints, gap_events, stitch_endpoints, transitions
+from watchfloor.maritime.identity import jump_events, static_identity_events
+from watchfloor.maritime.links import VesselListIndex, attach_links, vessel_identities
+from watchfloor.maritime.loitering import loitering_events, loitering_pieces
+from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
+from watchfloor.maritime.ports import Port, load_ports
+from watchfloor.maritime.tracks import TRACK_COLUMNS
+from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
+from watchfloor.sources.lists.records import ListEntry
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class WindowPieces:
+    """What one time window contributes, before stitching."""
+
+    window: int
+    positions: int
+    transitions: pl.DataFrame
+    endpoints: pl.DataFrame
+    loitering: pl.DataFrame
+    port_visits: pl.DataFrame
+    coverage: pl.DataFrame
+
+
+@dataclass
+class DetectionResult:
+    """Events found, sorted, with the counts a report needs."""
+
+    events: list[MaritimeEvent]
+    positions: int
+    windows: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def by_kind(self, kind: EventKind) -> list[MaritimeEvent]:
+        return [e for e in self.events if e.kind is kind]
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """Thresholds and ports in force for one run."""
+
+    cfg: DetectionConfig
+    ports: list[Port]
+
+    @classmethod
+    def load(cls, config_file: Path | None = None, ports_file: Path | None = None) -> Detectors:
+        """From the given files, else the settings' files, else the shipped defaults."""
+        if config_file is None or ports_file is None:
+            from watchfloor.settings import get_settings
+
+            settings = get_settings()
+            config_file = config_file or settings.maritime_config_file
+            ports_file = ports_file or settings.ports_file
+        return cls(load_detection_config(config_file), load_ports(ports_file).ports)
+
+
+def window_of(ts: datetime, window_hours: int) -> int:
+    """Index of the window that holds ``ts``."""
+    return int((ts - EPOCH) // timedelta(hours=window_hours))
+
+
+def window_bounds(index: int, window_hours: int) -> tuple[datetime, datetime]:
+    start = EPOCH + timedelta(hours=window_hours * index)
+    return start, start + timedelta(hours=window_hours)
+
+
+def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[WindowPieces, pl.DataFrame]:
+    """Per-vessel pieces of one window, and its encounter buckets (for the pair stage)."""
+    from watchfloor.maritime.tracks import prepare
+
+    track = prepare(frame, det.cfg, det.ports)
+    pieces = WindowPieces(
+        window=window,
+        positions=track.height,
+        transitions=transitions(track, det.cfg),
+        endpoints=endpoints(track),
+        loitering=loitering_pieces(track, det.cfg),
+        port_visits=port_visit_pieces(track, det.cfg),
+        coverage=coverage(track, det.cfg),
+    )
+    return pieces, buckets(track, det.cfg)
+
+
+def pair_stage(bk: pl.DataFrame, det: Detectors, band: tuple[float, float] | None = None) -> pl.DataFrame:
+    """Encounter run pieces of one window (and, optionally, one longitude band)."""
+    return encounter_pieces(close_pairs(bk, det.cfg, band), det.cfg)
+
+
+def finish(
+    parts: list[WindowPieces],
+    pair_parts: list[pl.DataFrame],
+    static: pl.DataFrame | pl.LazyFrame | None,
+    det: Detectors,
+    lists: Iterable[ListEntry] | VesselListIndex | None = None,
+) -> DetectionResult:
+    """Stitch all pieces into events, add identity events and sanctions links, sort."""
+    parts = sorted(parts, key=lambda p: p.window)
+    cfg = det.cfg
+    inner = [p.transitions for p in parts if p.transitions.height]
+    across = stitch_endpoints([p.endpoints for p in parts], cfg)
+    trans = pl.concat([*inner, across]) if inner or across.height else across
+    cover_parts = [p.coverage for p in parts if p.coverage.height]
+    cover = (
+        pl.concat(cover_parts)
+        if cover_parts
+        else pl.DataFrame(
+            schema={"cy": pl.Int32, "cx": pl.Int32, "hour": pl.Datetime("us", "UTC"), "vessels": pl.Int32}
+        )
+    )
+    events: list[MaritimeEvent] = []
+    events += gap_events(trans, cover, cfg, det.ports)
+    events += jump_events(trans, cfg)
+    events += loitering_events([p.loitering for p in parts], cfg)
+    events += port_visit_events([p.port_visits for p in parts], cfg, det.ports)
+    events += encounter_events(pair_parts, cfg)
+    static_frame = static if static is not None else pl.DataFrame(schema=STATIC_SCHEMA)
+    events += static_identity_events(static_frame, cfg)
+    identities = vessel_identities(static_frame)
+    for event in events:
+        mmsis = [*event.mmsis, *(int(m) for m in event.details.get("mmsis", []) if int(m) not in event.mmsis)]
+        event.details["vessels"] = {
+            str(m): {k: sorted(v) for k, v in identities[m].items()} for m in mmsis if m in identities
+        }
+    if lists is not None:
+        index = lists if isinstance(lists, VesselListIndex) else VesselListIndex.build(lists)
+        attach_links(events, identities, index)
+    events.sort(key=MaritimeEvent.sort_key)
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.kind.value] = counts.get(event.kind.value, 0) + 1
+    return DetectionResult(events, sum(p.positions for p in parts), len(parts), counts)
+
+
+def _time_range(positions: pl.LazyFrame) -> tuple[datetime, datetime] | None:
+    row = positions.select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi")).collect()
+    lo, hi = row.item(0, "lo"), row.item(0, "hi")
+    return None if lo is None else (lo, hi)
+
+
+def iter_windows(
+    positions: pl.LazyFrame | pl.DataFrame, window_hours: int
+) -> Iterator[tuple[int, pl.DataFrame]]:
+    """The non-empty windows of a positions source, in time order, one collected at a time."""
+    if isinstance(positions, pl.DataFrame):
+        if positions.height == 0:
+            return
+        keyed = positions.with_columns(
+            ((pl.col("ts") - EPOCH).dt.total_microseconds() // (window_hours * 3_600_000_000)).alias("_w")
+        )
+        for (w,), frame in sorted(keyed.partition_by("_w", as_dict=True).items()):
+            yield int(w), frame.drop("_w")
+        return
+    span = _time_range(positions)
+    if span is None:
+        return
+    for w in range(window_of(span[0], window_hours), window_of(span[1], window_hours) + 1):
+        lo, hi = window_bounds(w, window_hours)
+        frame = positions.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).collect()
+        if frame.height:
+            yield w, frame
+
+
+def detect(
+    positions: pl.LazyFrame | pl.DataFrame,
+    static: pl.DataFrame | pl.LazyFrame | None = None,
+    lists: Iterable[ListEntry] | VesselListIndex | None = None,
+    detectors: Detectors | None = None,
+    window_hours: int | None = None,
+) -> DetectionResult:
+    """All detectors over ``positions`` (POSITION_SCHEMA) in one process, one window at a time."""
+    det = detectors or Detectors.load()
+    hours = window_hours or det.cfg.window_hours
+    if (hours * 60) % det.cfg.encounter.bucket_minutes:
+        raise ValueError("window_hours must be a whole number of encounter buckets")
+    parts: list[WindowPieces] = []
+    pair_parts: list[pl.DataFrame] = []
+    for w, frame in iter_windows(_conform(positions), hours):
+        pieces, bk = process_window(frame, w, det)
+        parts.append(pieces)
+        pair_parts.append(pair_stage(bk, det))
+    return finish(parts, pair_parts, static, det, lists)
+
+
+def store_windows(data_dir: Path, window_hours: int) -> list[int]:
+    """The windows holding positions in the Parquet store, from its day folders (no file is read)."""
+    from watchfloor.maritime.parquet_store import POSITIONS, store_root
+
+    windows: set[int] = set()
+    for folder in sorted((store_root(data_dir) / POSITIONS).glob("day=*")):
+        try:
+            day = date.fromisoformat(folder.name.removeprefix("day="))
+        except ValueError:
+            continue
+        if not any(folder.glob("*.parquet")):
+            continue
+        lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        windows.update(
+            range(
+                window_of(lo, window_hours), window_of(lo + timedelta(hours=23, minutes=59), window_hours) + 1
+            )
+        )
+    return sorted(windows)
+
+
+def load_store_window(data_dir: Path, window: int, window_hours: int) -> pl.DataFrame:
+    """One window of positions from the Parquet store, reading only the day folders it spans."""
+    from watchfloor.maritime.parquet_store import scan_positions
+
+    lo, hi = window_bounds(window, window_hours)
+    last = hi - timedelta(microseconds=1)
+    scan = scan_positions(data_dir, lo.date(), last.date())
+    return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+
+
+def detect_store(
+    data_dir: Path,
+    lists: Iterable[ListEntry] | VesselListIndex | None = None,
+    detectors: Detectors | None = None,
+    window_hours: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DetectionResult:
+    """All detectors over the Parquet store, streaming one window at a time (bounded memory)."""
+    from watchfloor.maritime.parquet_store import scan_static
+
+    det = detectors or Detectors.load()
+    hours = window_hours or det.cfg.window_hours
+    parts: list[WindowPieces] = []
+    pair_parts: list[pl.DataFrame] = []
+    windows = store_windows(data_dir, hours)
+    for i, w in enumerate(windows):
+        frame = load_store_window(data_dir, w, hours)
+        if frame.height:
+            pieces, bk = process_window(frame, w, det)
+            del frame
+            parts.append(pieces)
+            pair_parts.append(pair_stage(bk, det))
+        if progress is not None:
+            progress(i + 1, len(windows))
+    return finish(parts, pair_parts, scan_static(data_dir), det, lists)
+
+
+def _conform(positions: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame | pl.DataFrame:
+    """Check that the positions carry the columns of POSITION_SCHEMA that detection needs."""
+    names = positions.collect_schema().names()
+    missing = [c for c in ("mmsi", "ts", "lat", "lon", "sog", "src_file", "src_line") if c not in names]
+    if missing:
+        from watchfloor.errors import InputError
+
+        raise InputError("positions", f"missing columns {missing}; expected {list(POSITION_SCHEMA)}")
+    return positions

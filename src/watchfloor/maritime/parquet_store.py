@@ -1,0 +1,235 @@
+"""AIS positions and static data in Parquet, partitioned by UTC day, read back lazily.
+
+Layout under ``<data_dir>/ais/`` (``data_dir`` is ``Settings.data_dir``)::
+
+    positions/day=2024-10-29/<sha16>-00000.parquet   rows of POSITION_SCHEMA, sorted by mmsi, ts
+    static/day=2024-10-29/<sha16>-00000.parquet      rows of STATIC_SCHEMA
+    manifests/<sha256>.json                          one per ingested file: its report and parts
+
+``<sha16>`` is the start of the SHA-256 of the input file's bytes, ``00000`` the block number, so
+ingesting the same file again writes nothing (its manifest exists) and an interrupted ingest is
+redone over the same names instead of adding rows. A file whose content changed under the same
+path replaces its earlier rows. Every Parquet part and manifest is written to a hidden temporary
+name and renamed into place, so a reader never sees half a file. Files are read with Polars
+``scan_parquet``: nothing is loaded until the detectors collect, and a day range prunes
+partitions by folder name before any file is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from watchfloor.errors import InputError, StoreError
+from watchfloor.sources.ais.batch import AisBatch
+from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES, file_sha256
+from watchfloor.sources.ais.reader import read_ais
+from watchfloor.sources.ais.report import ReadReport
+from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
+
+POSITIONS = "positions"
+STATIC = "static"
+MANIFESTS = "manifests"
+
+
+def store_root(data_dir: Path) -> Path:
+    """Where the AIS Parquet store lives inside watchfloor's data folder."""
+    return Path(data_dir) / "ais"
+
+
+@dataclass
+class IngestResult:
+    """What one ``ingest_file`` did: the read report, and whether the file was already stored."""
+
+    path: str
+    sha256: str
+    report: ReadReport
+    skipped: bool = False  # same content already ingested: nothing written (report = the stored one)
+    replaced: bool = False  # same path ingested before with other content: old rows removed
+    parts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready summary."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "skipped": self.skipped,
+            "replaced": self.replaced,
+            "parts": len(self.parts),
+            **self.report.as_dict(),
+        }
+
+
+def _atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        frame.write_parquet(temp, compression="zstd", statistics=True)
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {target}: {exc}") from exc
+
+
+def _atomic_write_json(value: object, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(json.dumps(value, indent=2, default=str), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {target}: {exc}") from exc
+
+
+def _write_partitions(root: Path, kind: str, frame: pl.DataFrame, stem: str) -> list[str]:
+    """Write ``frame`` split by UTC day as ``<kind>/day=YYYY-MM-DD/<stem>.parquet``."""
+    if frame.is_empty():
+        return []
+    written = []
+    with_day = frame.with_columns(pl.col("ts").dt.date().alias("_day"))
+    for (day,), part in with_day.group_by("_day", maintain_order=True):
+        assert isinstance(day, date)
+        relative = f"{kind}/day={day.isoformat()}/{stem}.parquet"
+        _atomic_write_parquet(part.drop("_day").sort("mmsi", "ts"), root / relative)
+        written.append(relative)
+    return written
+
+
+def _manifests(root: Path) -> list[dict[str, object]]:
+    folder = root / MANIFESTS
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue  # a damaged manifest means "not ingested": the file will be ingested again
+    return found
+
+
+def _remove_parts(root: Path, prefix: str) -> None:
+    for kind in (POSITIONS, STATIC):
+        for part in (root / kind).glob(f"day=*/{prefix}-*.parquet"):
+            part.unlink(missing_ok=True)
+
+
+def ingest_file(
+    path: Path,
+    data_dir: Path,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    progress: Callable[[ReadReport], None] | None = None,
+) -> IngestResult:
+    """Read one AIS file (NMEA or CSV, streamed in blocks) into the day-partitioned store.
+
+    Idempotent: a file whose bytes were ingested before is skipped. Memory is bounded by one
+    block: each block's partitions are written before the next block is read.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    root = store_root(data_dir)
+    source = str(path.resolve())
+    sha = file_sha256(path)
+    report = ReadReport(source)
+    manifest_path = root / MANIFESTS / f"{sha}.json"
+    if manifest_path.is_file():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            previous = None  # a damaged manifest: ingest again
+        if isinstance(previous, dict):
+            stored = previous.get("report")
+            report = ReadReport.from_dict(stored) if isinstance(stored, dict) else report
+            report.src_file = source
+            return IngestResult(source, sha, report, skipped=True, parts=list(previous.get("parts", [])))
+
+    replaced = False
+    for old in _manifests(root):
+        if old.get("src_file") == source and old.get("sha256") != sha:
+            _remove_parts(root, str(old["sha256"])[:16])
+            (root / MANIFESTS / f"{old['sha256']}.json").unlink(missing_ok=True)
+            replaced = True
+    prefix = sha[:16]
+    _remove_parts(root, prefix)  # leftovers of an interrupted ingest of this same content
+
+    parts: list[str] = []
+    for number, batch in enumerate(read_ais(path, report, chunk_bytes, src_file=source)):
+        stem = f"{prefix}-{number:05d}"
+        parts += _write_partitions(root, POSITIONS, batch.positions, stem)
+        parts += _write_partitions(root, STATIC, batch.static, stem)
+        if progress is not None:
+            progress(report)
+    _atomic_write_json(
+        {
+            "sha256": sha,
+            "src_file": source,
+            "ingested_at": datetime.now(UTC).isoformat(),
+            "report": report.as_dict(),
+            "parts": parts,
+        },
+        manifest_path,
+    )
+    return IngestResult(source, sha, report, replaced=replaced, parts=parts)
+
+
+def write_batch(batch: AisBatch, data_dir: Path, stem: str) -> list[str]:
+    """Write already-decoded rows (e.g. from a generator) under the part name ``stem``."""
+    root = store_root(data_dir)
+    return _write_partitions(root, POSITIONS, batch.positions, stem) + _write_partitions(
+        root, STATIC, batch.static, stem
+    )
+
+
+def _parts(data_dir: Path, kind: str, start: date | None, end: date | None) -> list[Path]:
+    folder = store_root(data_dir) / kind
+    if not folder.is_dir():
+        return []
+    chosen = []
+    for day_dir in sorted(folder.glob("day=*")):
+        try:
+            day = date.fromisoformat(day_dir.name.removeprefix("day="))
+        except ValueError:
+            continue
+        if (start is None or day >= start) and (end is None or day <= end):
+            chosen.extend(sorted(day_dir.glob("*.parquet")))
+    return chosen
+
+
+def _scan(
+    data_dir: Path, kind: str, schema: dict[str, pl.DataType], start: date | None, end: date | None
+) -> pl.LazyFrame:
+    files = _parts(data_dir, kind, start, end)
+    if not files:
+        return pl.LazyFrame(schema=schema)
+    frame = pl.scan_parquet(files, hive_partitioning=False)
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+
+def scan_positions(data_dir: Path, start: date | None = None, end: date | None = None) -> pl.LazyFrame:
+    """All stored positions (``POSITION_SCHEMA``) as a lazy frame; ``start``/``end`` (inclusive
+    UTC days) prune partitions before any file is opened."""
+    return _scan(data_dir, POSITIONS, POSITION_SCHEMA, start, end)
+
+
+def scan_static(data_dir: Path, start: date | None = None, end: date | None = None) -> pl.LazyFrame:
+    """All stored static/voyage rows (``STATIC_SCHEMA``) as a lazy frame."""
+    return _scan(data_dir, STATIC, STATIC_SCHEMA, start, end)
+
+
+def ingested(data_dir: Path) -> list[dict[str, object]]:
+    """The manifests of every file in the store (path, hash, time, report, parts)."""
+    return _manifests(store_root(data_dir))
+
+
+def clear(data_dir: Path) -> None:
+    """Remove the whole AIS store (positions, static data and manifests)."""
+    shutil.rmtree(store_root(data_dir), ignore_errors=True)

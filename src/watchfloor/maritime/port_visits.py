@@ -1,0 +1,72 @@
+"""Port visits: a vessel inside a watched port's circle, with arrival and departure.
+
+A visit is a run of positions inside one port's radius; a silence of up to ``max_gap_hours`` in
+port does not split it. Arrival is the first position inside, departure the last.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from watchfloor.maritime.config import DetectionConfig
+from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.ports import Port
+from watchfloor.maritime.runs import run_pieces, stitch_runs
+
+
+def port_visit_pieces(track: pl.DataFrame, cfg: DetectionConfig) -> pl.DataFrame:
+    """Pieces of in-port runs in one partition."""
+    return run_pieces(track, pl.col("port"), cfg.port_visit.max_gap_hours)
+
+
+def port_visit_events(
+    parts: list[pl.DataFrame], cfg: DetectionConfig, ports: list[Port]
+) -> list[MaritimeEvent]:
+    """Whole visits of at least the minimum duration."""
+    runs = stitch_runs(parts, cfg.port_visit.max_gap_hours)
+    if runs.height == 0:
+        return []
+    runs = runs.filter(pl.col("hours") >= cfg.port_visit.min_hours)
+    events = []
+    for r in runs.iter_rows(named=True):
+        port = ports[r["state"]]
+        events.append(
+            MaritimeEvent(
+                kind=EventKind.PORT_VISIT,
+                mmsi=r["mmsi"],
+                start=r["start"],
+                end=r["end"],
+                lat=port.lat,
+                lon=port.lon,
+                details={
+                    "port": port.id,
+                    "port_name": port.name,
+                    "country": port.country,
+                    "arrival": r["start"].isoformat(),
+                    "departure": r["end"].isoformat(),
+                    "hours": round(r["hours"], 3),
+                    "positions": r["n"],
+                },
+                positions=[
+                    PositionRef(
+                        r["mmsi"],
+                        r["start"],
+                        r["first_lat"],
+                        r["first_lon"],
+                        r["first_file"],
+                        r["first_line"],
+                        "arrival",
+                    ),
+                    PositionRef(
+                        r["mmsi"],
+                        r["end"],
+                        r["last_lat"],
+                        r["last_lon"],
+                        r["last_file"],
+                        r["last_line"],
+                        "departure",
+                    ),
+                ],
+            )
+        )
+    return events

@@ -1,0 +1,1 @@
+"""The brief: a self-contained, footnoted HTML (and PDF) write-up of the assessment."""

@@ -1,0 +1,558 @@
+"""Scoring algorithm ``watchfloor-name-v1``: names, dates of birth, countries, gender,
+identifiers and schema, with an explanation a compliance reviewer can read.
+
+Score = best name alignment over the entry's names (0..1), then adjusted by the other fields:
+
+* names: tokens of the query and of a list name are aligned one to one, best pairs first
+  (any order, any script). A pair counts as ``exact``, ``spelling`` (same Korean or Russian
+  folding key: Jong/Chong/Jeong, Shchukin/Shhukin; 0.95), ``typo`` (OSA edit similarity >= 0.7,
+  >= 0.8 for parts of five letters or fewer, exact for three or fewer; two swapped letters 0.85),
+  ``initial`` (``V.`` for ``Vladimir``; 0.8 at half weight) or not at all. Each token weighs by
+  its rarity on the lists (IDF). A list token the query leaves out costs 60% of its weight (20%
+  for a patronymic or an initial); the name score is the weighted share of aligned tokens. Names
+  split or joined differently (``Arefullaha Ref``) are also compared written without spaces
+  (x0.95); parts joined by the index (``Jongun``) lose 2%; weak aliases x0.9; initials alone
+  never match.
+* date of birth: same date +0.05 (same year, where only the year is given, +0.02); a full date one
+  slip away (a day apart, day and month swapped, one digit) 0; same year, other day -0.10; within
+  a year 0; further apart -0.30.
+* nationality/country: agreement +0.02, conflict -0.05 (lists record countries incompletely).
+* gender: conflict -0.15.
+* identifiers: the same IMO, MMSI or passport number makes the score at least 0.99; a different
+  IMO on a vessel that has one -0.30. An IMO whose check digit fails is reported as invalid and
+  only used for an exact lookup, never as strong evidence.
+* schema: a person never matches a vessel or an organisation (incompatible entries are skipped).
+
+A match is a score >= :data:`DEFAULT_THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import OSA
+
+from watchfloor.screen.index import IndexedEntry, NameForm, ScreenIndex, normalise_identifier
+from watchfloor.screen.names import Token, joined_variants, tokenize
+from watchfloor.sources.lists.parsing import country_code
+from watchfloor.sources.lists.records import Identifier, IdScheme, NameKind, Schema
+
+ALGORITHM = "watchfloor-name-v1"
+DEFAULT_THRESHOLD = 0.80
+
+_TYPO_FLOOR = 0.7
+
+_COMPATIBLE: dict[Schema, frozenset[Schema]] = {
+    Schema.PERSON: frozenset({Schema.PERSON}),
+    Schema.ORGANIZATION: frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY}),
+    Schema.COMPANY: frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY}),
+    Schema.LEGAL_ENTITY: frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY, Schema.PERSON}),
+    Schema.VESSEL: frozenset({Schema.VESSEL}),
+    Schema.AIRPLANE: frozenset({Schema.AIRPLANE}),
+}
+
+
+class Outcome(enum.StrEnum):
+    """How one field of the query compared with the entry."""
+
+    AGREE = "agree"
+    PARTIAL = "partial"
+    CONFLICT = "conflict"
+    ABSENT = "absent"
+    INVALID = "invalid"
+
+
+class PairHow(enum.StrEnum):
+    """Why two name tokens were aligned."""
+
+    EXACT = "exact"
+    SPELLING = "spelling"
+    TYPO = "typo"
+    INITIAL = "initial"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """One query token aligned to one list-name token."""
+
+    query: str
+    listed: str
+    similarity: float
+    how: PairHow
+
+
+@dataclass(frozen=True)
+class NameAlignment:
+    """The best alignment of the query name with one of the entry's names."""
+
+    query_name: str
+    list_name: str
+    list_name_kind: str
+    pairs: list[TokenPair]
+    unmatched_query: list[str]
+    unmatched_list: list[str]
+    score: float
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    """One non-name field: what was compared, how it came out, what it added to the score."""
+
+    field: str
+    outcome: Outcome
+    detail: str
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything behind a score, in reviewer terms."""
+
+    algorithm: str
+    threshold: float
+    name: NameAlignment | None
+    fields: list[FieldResult]
+    summary: str
+
+
+@dataclass
+class Query:
+    """What to screen: a name and, where known, the other facts that confirm or refute a hit."""
+
+    name: str | None = None
+    schema: Schema | None = None
+    birth_date: str | None = None
+    """ISO date, possibly partial (``1984``, ``1984-01``, ``1984-01-08``)."""
+    countries: list[str] = field(default_factory=list)
+    """Nationality / country: ISO codes or names."""
+    gender: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
+
+    @classmethod
+    def for_vessel(cls, name: str | None = None, imo: str | None = None, mmsi: str | None = None) -> Query:
+        """A vessel query from a name and/or IMO and MMSI."""
+        ids = [Identifier(IdScheme.IMO, imo)] if imo else []
+        if mmsi:
+            ids.append(Identifier(IdScheme.MMSI, mmsi))
+        return cls(name=name, schema=Schema.VESSEL, identifiers=ids)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One list entry returned for a query."""
+
+    key: str
+    entry_id: str
+    source: str
+    caption: str
+    schema: str
+    score: float
+    match: bool
+    lists: list[str]
+    programmes: list[str]
+    listed_on: date | None
+    url: str | None
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class IdentifierCheck:
+    """Validation of a query identifier (an IMO with a wrong check digit is ``valid=False``)."""
+
+    scheme: str
+    value: str
+    valid: bool
+    reason: str
+
+
+@dataclass
+class ScreenResult:
+    """The matches for a query, plus what was wrong with the query itself."""
+
+    query: Query
+    matches: list[Match]
+    identifier_checks: list[IdentifierCheck]
+
+
+# -- identifiers -----------------------------------------------------------------------------------
+
+
+def imo_check(value: str) -> IdentifierCheck:
+    """Validate a ship IMO number: seven digits, the last the check digit of the first six
+    (weights 7..2, sum mod 10)."""
+    digits = normalise_identifier(IdScheme.IMO, value)
+    if len(digits) != 7:
+        return IdentifierCheck("imo", value, False, f"an IMO number has 7 digits, not {len(digits)}")
+    weighted = sum(int(d) * (7 - i) for i, d in enumerate(digits[:6]))
+    if weighted % 10 != int(digits[6]):
+        return IdentifierCheck(
+            "imo", value, False, f"check digit {digits[6]} is wrong: expected {weighted % 10}"
+        )
+    return IdentifierCheck("imo", value, True, "check digit valid")
+
+
+def mmsi_check(value: str) -> IdentifierCheck:
+    """An MMSI is nine digits (no check digit exists)."""
+    digits = _digits(value)
+    if len(digits) != 9:
+        return IdentifierCheck("mmsi", value, False, f"an MMSI has 9 digits, not {len(digits)}")
+    return IdentifierCheck("mmsi", value, True, "9 digits")
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())
+
+
+# -- names -----------------------------------------------------------------------------------------
+
+
+def token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
+    """Similarity of two tokens and why, 0 below the typo floor.
+
+    A token made by joining two written parts loses 2%, so that where the parts align as
+    written, that alignment is the one shown.
+    """
+    sim, how = _token_similarity(q, c)
+    if how is not None and (q.joined or c.joined):
+        sim *= 0.98
+    return sim, how
+
+
+def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
+    if q.text == c.text:
+        return 1.0, PairHow.EXACT
+    if q.korean == c.korean or q.russian == c.russian:
+        return 0.95, PairHow.SPELLING
+    lq, lc = len(q.text), len(c.text)
+    if lq == 1 or lc == 1:
+        if q.text[0] == c.text[0]:
+            return 0.8, PairHow.INITIAL
+        return 0.0, None
+    if q.joined or c.joined or abs(lq - lc) > max(lq, lc) * 0.4:
+        return 0.0, None
+    sim = OSA.normalized_similarity(q.text, c.text, score_cutoff=_TYPO_FLOOR)
+    folded = max(
+        OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR),
+        OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR),
+    )
+    best = max(sim, folded * 0.95)
+    swapped = best < 0.85 and lq == lc and lq >= 4 and sorted(q.text) == sorted(c.text)
+    if swapped and OSA.distance(q.text, c.text) == 1:  # two letters swapped: Faiz/Afiz, Lakhal/Lakahl
+        best = 0.85
+    # Short tokens are syllables: one letter changed is another name (Jong/Tong, Un/Nam).
+    floor = _TYPO_FLOOR if max(lq, lc) > 5 else 0.8
+    if best < floor or (min(lq, lc) <= 3 and best < 0.99):
+        return 0.0, None
+    return best, PairHow.TYPO
+
+
+def align(
+    query: tuple[Token, ...],
+    query_weights: tuple[float, ...],
+    form: NameForm,
+    cache: dict[tuple[str, str], tuple[float, PairHow | None]],
+) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
+    """Align tokens one to one, best pairs first; return the weighted name score and the pairs."""
+    listed = form.tokens
+    pairs: list[tuple[float, int, int, PairHow]] = []
+    for i, q in enumerate(query):
+        for j, c in enumerate(listed):
+            key = (q.text, c.text)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = token_similarity(q, c)
+            if found[1] is not None:
+                pairs.append((found[0], i, j, found[1]))
+    pairs.sort(key=lambda p: -p[0])
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    chosen: list[tuple[int, int, float, PairHow]] = []
+    for sim, i, j, how in pairs:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        chosen.append((i, j, sim, how))
+    if not any(how is not PairHow.INITIAL for _, _, _, how in chosen):
+        return 0.0, chosen  # initials alone never make a name match
+    wc = form.weights
+    total = sum(query_weights)
+    for j in range(len(listed)):
+        total += wc[j] if j in used_c else form.spare[j]
+    gained = 0.0
+    for i, j, sim, how in chosen:
+        weight = query_weights[i] + wc[j]
+        if how is PairHow.INITIAL:
+            weight *= 0.5
+            total -= weight
+        gained += sim * weight
+    if total <= 0:
+        return 0.0, chosen
+    return gained / total, chosen
+
+
+def whole_similarity(a: str, b: str) -> float:
+    """Edit similarity of two names written without spaces, in their given order: catches
+    parts split or joined differently (``Arefullaha Ref`` / ``Arefullah Aref``)."""
+    if abs(len(a) - len(b)) > 0.2 * max(len(a), len(b)):
+        return 0.0
+    return OSA.normalized_similarity(a, b, score_cutoff=0.85)
+
+
+# -- fields ----------------------------------------------------------------------------------------
+
+
+def _near_dates(a: str, b: str) -> bool:
+    """Full dates that differ by a data-entry slip: one day apart, day and month swapped, or one
+    digit changed."""
+    if len(a) != 10 or len(b) != 10:
+        return False
+    if a[:4] != b[:4]:
+        return False
+    if (a[5:7], a[8:10]) == (b[8:10], b[5:7]):
+        return True
+    try:
+        da, db = date.fromisoformat(a), date.fromisoformat(b)
+        if abs((da - db).days) <= 1:
+            return True
+    except ValueError:
+        pass
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _compare_dob(query: str, listed: tuple[str, ...]) -> FieldResult:
+    if not listed:
+        return FieldResult("birth_date", Outcome.ABSENT, "the list gives no date of birth", 0.0)
+    if query in listed:
+        exact = len(query) == 10
+        return FieldResult("birth_date", Outcome.AGREE, f"{query} is listed", 0.05 if exact else 0.02)
+    near = [d for d in listed if _near_dates(query, d)]
+    if near:
+        return FieldResult("birth_date", Outcome.PARTIAL, f"{query} is close to listed {near[0]}", 0.0)
+    qy = query[:4]
+    same_year = [d for d in listed if d[:4] == qy]
+    if same_year:
+        if len(query) == 10 and all(len(d) == 10 for d in same_year):
+            return FieldResult(
+                "birth_date", Outcome.CONFLICT,
+                f"{query} differs from listed {', '.join(same_year)} (same year)", -0.10,
+            )  # fmt: skip
+        return FieldResult(
+            "birth_date", Outcome.PARTIAL, f"year {qy} agrees with {', '.join(same_year)}", 0.02
+        )
+    close = [d for d in listed if d[:4].isdigit() and qy.isdigit() and abs(int(d[:4]) - int(qy)) <= 1]
+    if close:
+        return FieldResult("birth_date", Outcome.PARTIAL, f"{query} within a year of {', '.join(close)}", 0.0)
+    shown = ", ".join(listed[:4]) + (" ..." if len(listed) > 4 else "")
+    return FieldResult("birth_date", Outcome.CONFLICT, f"{query} conflicts with listed {shown}", -0.30)
+
+
+def _compare_countries(query: set[str], listed: frozenset[str]) -> FieldResult:
+    if not listed:
+        return FieldResult("country", Outcome.ABSENT, "the list gives no nationality", 0.0)
+    common = query & listed
+    if common:
+        return FieldResult("country", Outcome.AGREE, f"{', '.join(sorted(common))} agrees", 0.02)
+    return FieldResult(
+        "country", Outcome.CONFLICT,
+        f"{', '.join(sorted(query))} not among listed {', '.join(sorted(listed))}", -0.05,
+    )  # fmt: skip
+
+
+# -- screening -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Prepared:
+    query: Query
+    variants: list[tuple[Token, ...]]
+    countries: set[str]
+    checks: list[IdentifierCheck]
+    strong_ids: list[tuple[IdScheme, str]]
+    weak_ids: list[tuple[IdScheme, str]]
+    weights: list[tuple[float, ...]] = field(default_factory=list)
+    concats: list[str] = field(default_factory=list)
+    cache: dict[tuple[str, str], tuple[float, PairHow | None]] = field(default_factory=dict)
+
+
+def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
+    tokens = tokenize(query.name) if query.name else ()
+    variants = [tokens, *joined_variants(tokens)] if tokens else []
+    countries = {c for c in (country_code(v) for v in query.countries) if c}
+    checks: list[IdentifierCheck] = []
+    strong: list[tuple[IdScheme, str]] = []
+    weak: list[tuple[IdScheme, str]] = []
+    for ident in query.identifiers:
+        value = normalise_identifier(ident.scheme, ident.value)
+        if not value:
+            continue
+        if ident.scheme is IdScheme.IMO:
+            check = imo_check(ident.value)
+        elif ident.scheme is IdScheme.MMSI:
+            check = mmsi_check(ident.value)
+        else:
+            check = IdentifierCheck(ident.scheme.value, ident.value, True, "not validated")
+        checks.append(check)
+        (strong if check.valid else weak).append((ident.scheme, value))
+    weights = [tuple(index.idf(t.text) for t in v) for v in variants]
+    concats = ["".join(t.text for t in v) for v in variants]
+    return _Prepared(query, variants, countries, checks, strong, weak, weights, concats)
+
+
+def _compatible(query: Schema | None, entry: Schema) -> bool:
+    if query is None:
+        return True
+    return entry in _COMPATIBLE.get(query, frozenset({query}))
+
+
+def _best_name(prepared: _Prepared, forms: Iterable[NameForm]) -> NameAlignment | None:
+    """The best-scoring alignment of any query variant with any of the given name forms."""
+    best_score = -1.0
+    best: tuple[NameForm, int, list[tuple[int, int, float, PairHow]]] | None = None
+    for form in forms:
+        for number, variant in enumerate(prepared.variants):
+            score, chosen = align(variant, prepared.weights[number], form, prepared.cache)
+            if len(variant) > 1 and score < 0.9:
+                whole = whole_similarity(prepared.concats[number], form.concat) * 0.95
+                if whole > score:
+                    score = whole
+            if form.kind is NameKind.WEAK:
+                score *= 0.9
+            if score > best_score:
+                best_score = score
+                best = (form, number, chosen)
+    if best is None:
+        return None
+    form, number, chosen = best
+    variant = prepared.variants[number]
+    used_q = {i for i, _, _, _ in chosen}
+    used_c = {j for _, j, _, _ in chosen}
+    return NameAlignment(
+        query_name=prepared.query.name or "",
+        list_name=form.value,
+        list_name_kind=form.kind.value,
+        pairs=[
+            TokenPair(variant[i].text, form.tokens[j].text, round(sim, 3), how)
+            for i, j, sim, how in sorted(chosen)
+        ],
+        unmatched_query=[t.text for k, t in enumerate(variant) if k not in used_q],
+        unmatched_list=[t.text for k, t in enumerate(form.tokens) if k not in used_c],
+        score=round(best_score, 4),
+    )
+
+
+def _score_entry(
+    prepared: _Prepared,
+    item: IndexedEntry,
+    forms: list[NameForm],
+    threshold: float,
+) -> Match:
+    fields: list[FieldResult] = []
+    alignment = _best_name(prepared, forms) if forms else None
+    score = alignment.score if alignment is not None else 0.0
+    query = prepared.query
+    if query.birth_date and item.entry.schema in (Schema.PERSON, Schema.LEGAL_ENTITY):
+        result = _compare_dob(query.birth_date, item.birth_dates)
+        fields.append(result)
+        score += result.contribution
+    if prepared.countries:
+        result = _compare_countries(prepared.countries, item.nationalities)
+        fields.append(result)
+        score += result.contribution
+    if query.gender and item.entry.gender:
+        if query.gender.lower() == item.entry.gender.lower():
+            fields.append(FieldResult("gender", Outcome.AGREE, f"{item.entry.gender} agrees", 0.0))
+        else:
+            fields.append(
+                FieldResult(
+                    "gender", Outcome.CONFLICT, f"{query.gender} vs listed {item.entry.gender}", -0.15
+                )
+            )
+            score -= 0.15
+    id_floor = 0.0
+    for scheme, value in prepared.strong_ids + prepared.weak_ids:
+        listed = item.identifiers.get(scheme, frozenset())
+        strong = (scheme, value) in prepared.strong_ids
+        if value in listed:
+            if strong:
+                fields.append(FieldResult(scheme.value, Outcome.AGREE, f"{value} is listed", 0.99))
+                id_floor = 0.99
+            else:
+                fields.append(
+                    FieldResult(
+                        scheme.value,
+                        Outcome.INVALID,
+                        f"{value} is listed but fails validation: weak evidence",
+                        0.0,
+                    )
+                )
+        elif listed and scheme is IdScheme.IMO and strong:
+            shown = ", ".join(sorted(listed))
+            fields.append(FieldResult("imo", Outcome.CONFLICT, f"{value} vs listed {shown}", -0.30))
+            score -= 0.30
+    score = max(id_floor, min(1.0, max(0.0, score)))
+    is_match = score >= threshold
+    parts = []
+    if alignment is not None:
+        parts.append(
+            f"name {alignment.score:.2f} against '{alignment.list_name}' ({alignment.list_name_kind})"
+        )
+    parts.extend(f"{f.field} {f.outcome.value} ({f.contribution:+.2f}: {f.detail})" for f in fields)
+    verdict = "match" if is_match else "no match"
+    summary = f"{verdict}: {score:.2f} {'>=' if is_match else '<'} {threshold:.2f}; " + "; ".join(parts)
+    entry = item.entry
+    return Match(
+        key=entry.key,
+        entry_id=entry.entry_id,
+        source=entry.source.value,
+        caption=entry.caption,
+        schema=entry.schema.value,
+        score=round(score, 4),
+        match=is_match,
+        lists=[entry.source.value],
+        programmes=list(entry.programmes),
+        listed_on=entry.listed_on,
+        url=entry.url,
+        explanation=Explanation(ALGORITHM, threshold, alignment, fields, summary),
+    )
+
+
+def screen_full(
+    query: Query,
+    index: ScreenIndex,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+    candidates: int = 20,
+    min_coverage: float = 0.4,
+) -> ScreenResult:
+    """Screen one query against the index; matches best first, with identifier validation."""
+    prepared = _prepare(query, index)
+    wanted: dict[int, list[int]] = {}
+    if prepared.variants:
+        allowed = _COMPATIBLE.get(query.schema) if query.schema is not None else None
+        wanted = index.candidates(
+            prepared.variants, limit=candidates, min_coverage=min_coverage, schemas=allowed
+        )
+    for scheme, value in prepared.strong_ids + prepared.weak_ids:
+        for entry in index.by_identifier(scheme, value):
+            wanted.setdefault(entry, [])
+    matches: list[Match] = []
+    for position, form_ids in wanted.items():
+        item = index.entries[position]
+        if not _compatible(query.schema, item.entry.schema):
+            continue
+        forms = [index.forms[f] for f in form_ids]
+        matches.append(_score_entry(prepared, item, forms, threshold))
+    matches.sort(key=lambda m: (-m.score, m.key))
+    return ScreenResult(query, matches[:limit], prepared.checks)
+
+
+def screen(
+    query: Query, index: ScreenIndex, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+) -> list[Match]:
+    """Screen one query: the best ``limit`` entries, best first (``match`` says which pass)."""
+    return screen_full(query, index, threshold=threshold, limit=limit).matches

@@ -1,0 +1,30 @@
+"""Fixtures of the assessment tests: fresh stores, the evidence builder, the real pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from evidence_builder import EvidenceBuilder
+from sqlalchemy.orm import Session
+
+from watchfloor.store import Store, open_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(f"sqlite:///{tmp_path / 'assess.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def session(store: Store) -> Iterator[Session]:
+    with store.session() as opened:
+        yield opened
+
+
+@pytest.fixture
+def builder(session: Session) -> EvidenceBuilder:
+    return EvidenceBuilder(session)

@@ -1,0 +1,49 @@
+"""Maritime events in the store: saved once with their provenance, read back by kind and vessel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from watchfloor.maritime.detect import DetectionResult, detect
+from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.scenario import generate
+from watchfloor.sources.lists.ofac import read_ofac_csv
+from watchfloor.store import open_store
+from watchfloor.store.maritime import load_events, save_events
+from watchfloor.store.models import MaritimeEvent as Row
+from watchfloor.store.models import Provenance
+
+
+@pytest.fixture(scope="module")
+def detected(shared_data: Path) -> DetectionResult:
+    """Detection over the SYNTHETIC scenario, linked to the real OFAC SDN list."""
+    scenario = generate()
+    entries = read_ofac_csv(shared_data / "sanctions" / "ofac" / "sdn_2024-05-03.csv")
+    return detect(scenario.positions, scenario.static, lists=entries)
+
+
+def test_save_twice_then_query(store_url: str, detected: DetectionResult) -> None:
+    store = open_store(store_url)
+    assert save_events(store, detected.events) == len(detected.events)
+    save_events(store, detected.events)
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Row)) == len(detected.events)
+        ais = session.scalar(select(func.count()).select_from(Provenance).where(Provenance.kind == "ais"))
+        assert ais == sum(len(e.positions) for e in detected.events)
+        row = session.scalars(select(Row).where(Row.kind == "encounter")).one()
+        assert row.list_entries == ["us_ofac_sdn:37095"]
+        assert row.imo in (9161003, 8513771)
+    back = load_events(store)
+    assert [e.to_dict() for e in back] == [
+        e.to_dict() for e in sorted(detected.events, key=lambda e: (e.start, e.id))
+    ]
+    sparta = load_events(store, vessel="IMO 9743033")
+    assert {e.kind for e in sparta} >= {EventKind.IDENTITY, EventKind.PORT_VISIT}
+    assert {e.mmsi for e in sparta} == {273445890, 457330210}
+    gaps = load_events(store, kind=EventKind.GAP, vessel="273610310")
+    assert len(gaps) == 1 and gaps[0].details["hours"] > 30
+    assert all(e.listed for e in load_events(store, listed_only=True))
+    store.close()
