@@ -87,10 +87,23 @@ class Settings(BaseSettings):
     ports_file: Path | None = Field(
         default=None, description="YAML list of watched ports replacing the shipped one."
     )
+    gazetteer_file: Path | None = Field(
+        default=None, description="YAML gazetteer of actors and places replacing the shipped one (extract)."
+    )
+    ontology_file: Path | None = Field(
+        default=None, description="YAML event ontology replacing the shipped one (extract)."
+    )
+    cues_file: Path | None = Field(
+        default=None, description="YAML claim cues (reporting verbs, stance, hedges) replacing the shipped."
+    )
     maritime_config_file: Path | None = Field(
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
+    screen_index_cache: bool = Field(
+        default=True,
+        description="Keep built screening indexes in data_dir/cache (loads in ~1 s instead of ~10 s).",
+    )
     analyst: str = Field(
         default_factory=lambda: os.environ.get("USER", "analyst"),
         description="Name recorded in the audit log for review decisions.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from evidence_builder import EvidenceBuilder
@@ -13,8 +12,9 @@ from watchfloor.store import Store, open_store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'assess.db'}")
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store on each back-end in turn (SQLite; PostgreSQL under ``make test``)."""
+    opened = open_store(store_url)
     yield opened
     opened.close()
 

@@ -91,3 +91,19 @@ def test_a_lowered_stage_is_alerted(session: Session, builder: EvidenceBuilder) 
     assert stage_alert.data["previous_level"] == 2 and stage_alert.data["level"] == 1
     rows = session.scalars(select(Provenance).where(Provenance.subject_id == stage_alert.id)).all()
     assert all(r.subject_kind == "alert" for r in rows)
+
+
+def test_alert_evidence_is_restored_after_maritime_events_are_rewritten(
+    session: Session, builder: EvidenceBuilder
+) -> None:
+    _scene(builder)
+    raise_alerts(session, assess(session))
+    ais_rows = select(Provenance).where(Provenance.subject_kind == "alert", Provenance.kind == "ais")
+    before = len(session.scalars(ais_rows).all())
+    assert before > 0
+    # What a re-detection that deletes and re-inserts its maritime rows does to other rows.
+    for row in session.scalars(ais_rows).all():
+        session.delete(row)
+    session.flush()
+    assert raise_alerts(session, assess(session)) == []  # nothing new ...
+    assert len(session.scalars(ais_rows).all()) == before  # ... but the evidence is back

@@ -12,7 +12,7 @@ import pytest
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WATCHFLOOR_DATABASE_URL": f"sqlite:///{tmp_path / 'wf.db'}"}
+    env = {**os.environ, "WATCHFLOOR_DATABASE_URL": f"sqlite:///{tmp_path / 'wf.db'}", "COLUMNS": "250"}
     return subprocess.run(
         [sys.executable, "-m", "watchfloor.cli.app", *args],
         capture_output=True,

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ from typer.testing import CliRunner
 from watchfloor.cli.app import app
 
 KIM_JONG_UN = "us_ofac_sdn:20157"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Index caches go to a temporary data folder, not the working tree."""
+    from watchfloor.settings import get_settings
+
+    monkeypatch.setenv("WATCHFLOOR_DATA_DIR", str(tmp_path_factory.getbasetemp() / "screen-data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def _lists(shared_data: Path) -> list[str]:

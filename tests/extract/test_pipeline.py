@@ -41,3 +41,20 @@ def test_names_from_sanctions_lists_can_be_added() -> None:
     assert add_names(nlp, [("Ocean Pearl Trading", "ORG", "us_ofac_sdn:99"), ("  ", "ORG", "x")]) == 1
     after = _ents(nlp("Ocean Pearl Trading paid for the cargo."))
     assert after["Ocean Pearl Trading"] == ("ORG", "us_ofac_sdn:99")
+
+
+def test_every_name_of_a_real_sanctions_list_can_feed_the_ruler(shared_data: Any) -> None:
+    from watchfloor.extract.pipeline import list_names
+    from watchfloor.sources.lists.un import read_un
+
+    [path] = sorted((shared_data / "sanctions" / "un").glob("UN_consolidated_*.xml"))
+    entries = [e for e in read_un(path) if "kp" in e.nationalities or "DPRK" in " ".join(e.programmes)]
+    assert entries
+    names = list(list_names(entries))
+    assert all(len(text) >= 4 for text, _label, _key in names)
+    nlp = build_pipeline()
+    assert add_names(nlp, names) == len(names)
+    person = next(e for e in entries if str(e.schema) == "Person" and e.names[0].value.isupper())
+    written = person.names[0].value.title()
+    doc = nlp(f"Officials said {written} arranged the shipment to Vladivostok.")
+    assert _ents(doc)[written] == ("PERSON", person.key)

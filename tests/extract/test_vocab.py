@@ -74,3 +74,19 @@ def test_broken_vocabularies_are_refused(tmp_path: Path) -> None:
     missing = {**shipped, "types": {k: v for k, v in shipped["types"].items() if k != "denial"}}
     with pytest.raises(ConfigError, match="types missing from the ontology"):
         parse_ontology(missing, "o.yaml")
+
+
+def test_settings_replace_the_shipped_vocabularies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from watchfloor.extract.vocab import configured_gazetteer
+    from watchfloor.settings import get_settings
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text("actors:\n  - {id: zz, kind: state, name: Zedland, metonyms: [Zed City]}\n", encoding="utf-8")
+    monkeypatch.setenv("WATCHFLOOR_GAZETTEER_FILE", str(path))
+    get_settings.cache_clear()
+    try:
+        assert set(configured_gazetteer().actors) == {"zz"}
+    finally:
+        get_settings.cache_clear()
+    monkeypatch.delenv("WATCHFLOOR_GAZETTEER_FILE")
+    assert "kp" in configured_gazetteer().actors

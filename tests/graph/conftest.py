@@ -15,8 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "assess"))  # the e
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'graph.db'}")
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store on each back-end in turn (SQLite; PostgreSQL under ``make test``)."""
+    opened = open_store(store_url)
     yield opened
     opened.close()
 

@@ -134,3 +134,20 @@ def test_a_surname_is_the_one_full_name_of_the_same_report(store: Store) -> None
         assert root_of(session, short.entity_id) == full.entity_id  # type: ignore[arg-type]
         (view,) = [m for m in list_merges(session) if m.entity_id == short.entity_id]
         assert not view.strong and "same report" in view.rule
+
+
+def test_screening_is_needed_only_for_new_names_or_vessels(store: Store) -> None:
+    from watchfloor.graph.resolve import needs_screening
+
+    with store.session() as session:
+        builder = EvidenceBuilder(session)
+        doc = builder.document(TEXT, date(2024, 10, 2), "Reuters")
+        assert not needs_screening(session)
+        _mention(session, doc, "Kim Jong Un", "PERSON")
+        assert needs_screening(session)
+        resolve(session)
+        assert not needs_screening(session)
+        _ais(builder)
+        assert needs_screening(session)
+        resolve(session)
+        assert not needs_screening(session)

@@ -109,7 +109,9 @@ def test_a_date_one_slip_away_is_partial_not_conflict(full_index: ScreenIndex) -
     outcome = {f.field: f.outcome for f in slip.explanation.fields}
     assert outcome["birth_date"] is Outcome.PARTIAL
     assert {f.field: f.outcome for f in exact.explanation.fields}["birth_date"] is Outcome.AGREE
-    assert exact.score > slip.score
+    exact_dob = next(f for f in exact.explanation.fields if f.field == "birth_date")
+    slip_dob = next(f for f in slip.explanation.fields if f.field == "birth_date")
+    assert exact_dob.contribution > slip_dob.contribution == 0.0
 
 
 def test_nationality_and_gender_conflicts_are_explained(full_index: ScreenIndex) -> None:
@@ -123,3 +125,33 @@ def test_nationality_and_gender_conflicts_are_explained(full_index: ScreenIndex)
     fields = {f.field: f for f in same.explanation.fields}
     assert fields["country"].outcome is Outcome.CONFLICT
     assert same.score < plain.score
+
+
+def test_legal_forms_weigh_little_and_numbers_tell_vessels_apart(full_index: ScreenIndex) -> None:
+    top = screen(Query("Sakhalin Shipping Company"), full_index)[0]
+    assert top.caption == "PUBLIC JOINT STOCK COMPANY SAKHALIN SHIPPING COMPANY" and top.match
+    assert screen(Query("PJSC Sakhalin Shipping", schema=Schema.COMPANY), full_index)[0].key == top.key
+    sparta = screen(Query("Sparta IV", schema=Schema.VESSEL), full_index)
+    assert sparta[0].caption == "SPARTA IV"
+    assert not [m for m in sparta if m.caption == "SPARTA II" and m.match]
+    # rigour's legal-form table rewrites "Yu" (a Korean surname) for organisations only
+    assert screen(Query("Yu Chol U"), full_index)[0].caption == "YU CHOL U"
+
+
+def test_mmsi_and_passport_numbers_find_their_entries(full_index: ScreenIndex) -> None:
+    by_mmsi = screen_full(Query.for_vessel(mmsi="572469210"), full_index)
+    assert by_mmsi.identifier_checks[0].valid
+    assert by_mmsi.matches[0].caption == "ARTAVIL" and by_mmsi.matches[0].match
+    short = screen_full(Query.for_vessel(mmsi="57246921"), full_index)
+    assert not short.identifier_checks[0].valid and "9 digits" in short.identifier_checks[0].reason
+    passport = [Identifier(IdScheme.PASSPORT, "381420754")]
+    by_passport = screen(Query("Paek Chang Ho", schema=Schema.PERSON, identifiers=passport), full_index)
+    # the UN lists his passport as a passport, the UK the same number as a national id: both agree
+    by_key = {m.key: m for m in by_passport}
+    for key in ("un_sc:KPi.006", "gb_uk:DPR0250"):
+        fields = {f.field: f for f in by_key[key].explanation.fields}
+        assert fields["passport"].outcome is Outcome.AGREE and by_key[key].score >= 0.99
+    assert (
+        "as national_id"
+        in {f.field: f for f in by_key["gb_uk:DPR0250"].explanation.fields}["passport"].detail
+    )

@@ -196,18 +196,20 @@ def store_alerts(session: Session, drafts: list[AlertDraft]) -> list[Alert]:
     created: list[Alert] = []
     now = datetime.now(UTC)
     for draft in drafts:
-        if session.get(Alert, draft.id) is not None:
-            continue
-        alert = Alert(
-            id=draft.id,
-            kind=draft.kind.value,
-            title=draft.title,
-            severity=draft.severity,
-            as_of=draft.as_of,
-            data=draft.data,
-            created_at=now,
-        )
-        session.add(alert)
+        if session.get(Alert, draft.id) is None:
+            alert = Alert(
+                id=draft.id,
+                kind=draft.kind.value,
+                title=draft.title,
+                severity=draft.severity,
+                as_of=draft.as_of,
+                data=draft.data,
+                created_at=now,
+            )
+            session.add(alert)
+            created.append(alert)
+        # Evidence rows are (re)written for stored alerts too: a re-detection that replaced a
+        # maritime event must not leave an alert pointing at nothing.
         seen: set[str] = set()
         for pointer in draft.evidence:
             prov_id = stable_id(
@@ -223,6 +225,8 @@ def store_alerts(session: Session, drafts: list[AlertDraft]) -> list[Alert]:
             if prov_id in seen:
                 continue
             seen.add(prov_id)
+            if session.get(Provenance, prov_id) is not None:
+                continue
             session.add(
                 Provenance(
                     id=prov_id,
@@ -237,7 +241,6 @@ def store_alerts(session: Session, drafts: list[AlertDraft]) -> list[Alert]:
                     maritime_event_id=pointer.maritime_event_id,
                 )
             )
-        created.append(alert)
     session.flush()
     return created
 

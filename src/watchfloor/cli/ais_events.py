@@ -68,7 +68,7 @@ def print_events(events: list[MaritimeEvent], title: str, out: Console = console
             f"{e.duration_hours:.1f}",
             " + ".join(_vessel_label(e, m) for m in e.mmsis),
             _summary(e),
-            "" if e.kind is EventKind.IDENTITY else f"{e.lat:.3f}, {e.lon:.3f}",
+            "" if e.lat is None or e.lon is None else f"{e.lat:.3f}, {e.lon:.3f}",
             "; ".join(links),
         )
     out.print(table)

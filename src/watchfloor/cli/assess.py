@@ -18,7 +18,7 @@ from watchfloor.assess.assessment import Assessment, assess
 from watchfloor.assess.review import Decision, audit_log, review
 from watchfloor.cli.output import console, print_json, print_table
 from watchfloor.errors import InputError, WatchfloorError
-from watchfloor.graph.resolve import ResolutionReport, list_merges, resolve
+from watchfloor.graph.resolve import ResolutionReport, list_merges, needs_screening, resolve
 from watchfloor.report.write import write_brief
 from watchfloor.settings import get_settings
 from watchfloor.store import Store, open_store
@@ -51,7 +51,9 @@ def _screen_index(store: Store) -> Any:
 
 def resolve_store(store: Store, *, with_lists: bool = True) -> ResolutionReport:
     """Resolve the store's entities (states, vessels, names), merging what is one actor."""
-    index = _screen_index(store) if with_lists else None
+    with store.session() as session:
+        wanted = with_lists and needs_screening(session)
+    index = _screen_index(store) if wanted else None
     with store.session() as session:
         return resolve(session, index)
 

@@ -35,6 +35,9 @@ DateOption = Annotated[
 SourceOption = Annotated[
     str | None, typer.Option("--source", help="Publisher, where the file does not name it.")
 ]
+ProcessesOption = Annotated[
+    int, typer.Option("--processes", "-j", min=1, help="Worker processes for large batches (one per core).")
+]
 
 ingest_app = typer.Typer(help="Store inputs in the evidence graph.", no_args_is_help=True)
 

@@ -106,7 +106,8 @@ def _print_result(result: ScreenResult) -> None:
         label = "valid" if check.valid else "INVALID"
         console.print(f"[{style}]{check.scheme.upper()} {check.value}: {label}[/] ({check.reason})")
     if not result.matches:
-        console.print("no candidates")
+        ids = ", ".join(f"{i.scheme.value} {i.value}" for i in result.query.identifiers)
+        console.print(f"no list entry is near {result.query.name or ids}")
         return
     print_table(
         f"screening {result.query.name or ''} ({ALGORITHM})",

@@ -41,9 +41,9 @@ from watchfloor.extract.vocab import (
     Gazetteer,
     Ontology,
     Trigger,
-    load_cues,
-    load_gazetteer,
-    load_ontology,
+    configured_cues,
+    configured_gazetteer,
+    configured_ontology,
 )
 from watchfloor.store.ids import stable_id
 
@@ -124,9 +124,9 @@ class RuleLayer:
         cues: Cues | None = None,
         gazetteer: Gazetteer | None = None,
     ) -> None:
-        self.ontology = ontology or load_ontology()
-        self.cues = cues or load_cues()
-        self.gazetteer = gazetteer or load_gazetteer()
+        self.ontology = ontology or configured_ontology()
+        self.cues = cues or configured_cues()
+        self.gazetteer = gazetteer or configured_gazetteer()
         self.triggers: dict[str, tuple[EventType, Trigger]] = {}
         self.trigger_matcher = PhraseMatcher()
         for rule in self.ontology.rules.values():
@@ -167,6 +167,7 @@ class _DocRules:
         self.gaz = layer.gazetteer
         self.view = TokenView(doc)
         self.ents = list(doc.ents)
+        self.ent_starts = [ent.start for ent in self.ents]
         self.actor_at: dict[int, Any] = {}
         self.actor_ents: list[Any] = []
         self._actor_ids: dict[int, str | None] = {}
@@ -201,7 +202,9 @@ class _DocRules:
 
     def _ents_in(self, start: int, end: int) -> list[Any]:
         """Entities starting in tokens [start, end) (doc.ents is rebuilt on every access: read once)."""
-        return [e for e in self.ents if start <= e.start < end]
+        return self.ents[
+            bisect.bisect_left(self.ent_starts, start) : bisect.bisect_left(self.ent_starts, end)
+        ]
 
     def mentions(self) -> list[Mention]:
         return [

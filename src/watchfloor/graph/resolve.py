@@ -181,6 +181,20 @@ class _Graph:
         return entity
 
 
+def _add_evidence(session: Session, entity_id: str, root: str, evidence: list[MergeEvidence]) -> None:
+    seen: set[str] = set()
+    for item in evidence:
+        prov_id = stable_id("prov", "merge", entity_id, root, item.kind, item.document_id, item.start,
+                            item.list_entry_key, item.maritime_event_id)  # fmt: skip
+        if prov_id not in seen and session.get(Provenance, prov_id) is None:
+            seen.add(prov_id)
+            session.add(
+                Provenance(id=prov_id, subject_kind="merge", subject_id=entity_id, kind=item.kind,
+                           document_id=item.document_id, start=item.start, end=item.end, quote=item.quote,
+                           list_entry_key=item.list_entry_key, maritime_event_id=item.maritime_event_id)
+            )  # fmt: skip
+
+
 def merge(
     session: Session,
     entity: Entity,
@@ -205,6 +219,8 @@ def merge(
             report.merges_skipped_as_rejected += 1
         return False
     if entity.merged_into is not None:
+        if entity.merged_into == root:
+            _add_evidence(session, entity.id, root, evidence)  # restore rows a rewrite removed
         return False
     entity.merged_into = root
     entity.data = {
@@ -217,33 +233,7 @@ def merge(
             "at": _now().isoformat(),
         },
     }
-    for item in evidence:
-        prov_id = stable_id(
-            "prov",
-            "merge",
-            entity.id,
-            root,
-            item.kind,
-            item.document_id,
-            item.start,
-            item.list_entry_key,
-            item.maritime_event_id,
-        )
-        if session.get(Provenance, prov_id) is None:
-            session.add(
-                Provenance(
-                    id=prov_id,
-                    subject_kind="merge",
-                    subject_id=entity.id,
-                    kind=item.kind,
-                    document_id=item.document_id,
-                    start=item.start,
-                    end=item.end,
-                    quote=item.quote,
-                    list_entry_key=item.list_entry_key,
-                    maritime_event_id=item.maritime_event_id,
-                )
-            )
+    _add_evidence(session, entity.id, root, evidence)
     session.flush()
     if report is not None:
         report.merges_made += 1
@@ -457,6 +447,24 @@ def _resolve_short_names(graph: _Graph, session: Session) -> None:
                 [MergeEvidence("document_span", short.document_id, short.start, short.end, short.text)],
                 strong=False, report=graph.report,
             )  # fmt: skip
+
+
+def needs_screening(session: Session) -> bool:
+    """Whether resolution has names or vessels the screening index could still link: a report
+    name not linked yet, or an AIS vessel with no entity yet. Saves building the index for nothing."""
+    labels = [label for label, schema in _MENTION_SCHEMAS.items() if schema]
+    unlinked = session.scalars(
+        select(Mention.id).where(Mention.entity_id.is_(None), Mention.label.in_(labels)).limit(1)
+    ).first()
+    if unlinked is not None:
+        return True
+    known = {
+        int(e.data["mmsi"])
+        for e in session.scalars(select(Entity).where(Entity.schema == "Vessel"))
+        if (e.data or {}).get("mmsi") is not None
+    }
+    mmsis = set(session.scalars(select(MaritimeEvent.mmsi).distinct()))
+    return bool(mmsis - known)
 
 
 def resolve(session: Session, index: Any = None) -> ResolutionReport:

@@ -49,8 +49,12 @@ def _pieces(result: tuple[WindowPieces, pl.DataFrame]) -> WindowPieces:
     return result[0]
 
 
-def _band_task(result: tuple[WindowPieces, pl.DataFrame], band: tuple[float, float], det: Detectors) -> Any:
-    return pair_stage(result[1], det, band)
+def _buckets(result: tuple[WindowPieces, pl.DataFrame]) -> pl.DataFrame:
+    return result[1]
+
+
+def _band_task(bk: pl.DataFrame, band: tuple[float, float], det: Detectors) -> Any:
+    return pair_stage(bk, det, band)
 
 
 def band_edges(bands: int, lon_min: float = -180.0, lon_max: float = 180.0) -> list[tuple[float, float]]:
@@ -92,9 +96,10 @@ def detect_distributed(
     else:
         raise ValueError("give positions or data_dir")
     piece_futures = [client.submit(_pieces, f) for f in window_futures]
+    bucket_futures = [client.submit(_buckets, f) for f in window_futures]
     pair_futures = [
         client.submit(_band_task, f, band, det_future)
-        for f in window_futures
+        for f in bucket_futures
         for band in band_edges(bands, *lon_range)
     ]
     parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions]

@@ -36,8 +36,9 @@ class PositionRef:
 
     mmsi: int
     ts: datetime
-    lat: float
-    lon: float
+    lat: float | None
+    """None for a static (voyage) message, which has no position."""
+    lon: float | None
     src_file: str
     src_line: int
     role: str = ""
@@ -59,8 +60,8 @@ class PositionRef:
         return cls(
             mmsi=int(data["mmsi"]),
             ts=datetime.fromisoformat(data["ts"]),
-            lat=float(data["lat"]),
-            lon=float(data["lon"]),
+            lat=_opt_float(data.get("lat")),
+            lon=_opt_float(data.get("lon")),
             src_file=str(data["src_file"]),
             src_line=int(data["src_line"]),
             role=str(data.get("role", "")),
@@ -109,6 +110,10 @@ class ListLink:
         )
 
 
+def _opt_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
@@ -121,8 +126,9 @@ class MaritimeEvent:
     mmsi: int
     start: datetime
     end: datetime
-    lat: float
-    lon: float
+    lat: float | None
+    """None where the event has no place (identity changes seen in static data)."""
+    lon: float | None
     other_mmsi: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
     positions: list[PositionRef] = field(default_factory=list)
@@ -187,8 +193,8 @@ class MaritimeEvent:
             other_mmsi=int(other) if other is not None else None,
             start=datetime.fromisoformat(data["start"]),
             end=datetime.fromisoformat(data["end"]),
-            lat=float(data["lat"]),
-            lon=float(data["lon"]),
+            lat=_opt_float(data.get("lat")),
+            lon=_opt_float(data.get("lon")),
             details=dict(data.get("details", {})),
             positions=[PositionRef.from_dict(p) for p in data.get("positions", [])],
             links=[ListLink.from_dict(link) for link in data.get("links", [])],

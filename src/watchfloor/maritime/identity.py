@@ -95,11 +95,11 @@ def _event(
         mmsi=key_mmsi,
         start=min(r["first_seen"] for r in rows),
         end=max(r["last_seen"] for r in rows),
-        lat=0.0,
-        lon=0.0,
+        lat=None,
+        lon=None,
         details={"change": change, "values": values, **extra},
         positions=[
-            PositionRef(r["ref_mmsi"], r["first_seen"], 0.0, 0.0, r["src_file"], r["src_line"], "value")
+            PositionRef(r["ref_mmsi"], r["first_seen"], None, None, r["src_file"], r["src_line"], "value")
             for r in rows
         ],
     )

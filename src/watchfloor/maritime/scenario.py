@@ -4,8 +4,10 @@ Everything this module writes is **synthetic**: invented tracks, invented MMSIs,
 signs and background ships (named ``SYN ...``). Only the four vessel names and IMO numbers of the
 sanctioned ships (ANGARA 9179842, LADY R 9161003, MAIA-1 9358010, SPARTA IV 9743033, OFAC SDN,
 RUSSIA-EO14024) are real, so that links to the real lists can be tested; their MMSIs here
-(273xxxxxx, Russia's MID) are made up. The behaviour is modelled on the public reporting about
-Rajin <-> Dunai/Vostochny shuttles (AIS off, meetings at sea, renaming), not on their real tracks.
+(273xxxxxx, Russia's MID) are made up, and every other IMO number carries a deliberately wrong
+check digit (:func:`synthetic_imo`), so it can never be a real ship's. The behaviour is modelled
+on the public reporting about Rajin <-> Dunai/Vostochny shuttles (AIS off, meetings at sea,
+renaming), not on their real tracks.
 
 Routes follow waypoints checked to stay at sea (docs/maritime.md says how). The generator keeps
 a ground truth of every event it planted, written beside the CSV as ``ground_truth.json``;
@@ -89,6 +91,16 @@ def _bearing(a: LatLon, b: LatLon) -> float:
 
 def _offset(p: LatLon, north_m: float, east_m: float) -> LatLon:
     return (p[0] + north_m / 111_320, p[1] + east_m / (111_320 * math.cos(math.radians(p[0]))))
+
+
+def synthetic_imo(six_digits: int) -> int:
+    """A 7-digit number with a deliberately wrong IMO check digit: it can never be a real ship's.
+
+    (The IMO check digit is the last digit of sum(digit_i * (7 - i)) over the first six.)
+    """
+    digits = [int(c) for c in f"{six_digits:06d}"]
+    check = sum(d * (7 - i) for i, d in enumerate(digits)) % 10
+    return six_digits * 10 + (check + 1) % 10
 
 
 def route(name: str, reverse: bool = False, upto: LatLon | None = None) -> list[LatLon]:
@@ -278,7 +290,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     dark0 = leg[0] + timedelta(hours=3)
     angara.stay(20, berth["rajin"])  # in Rajin, unseen
     back = angara.sail(route("rajin_dunai"), 11)
-    dark1 = back[1] - timedelta(hours=3)
+    dark1 = back[1] - timedelta(hours=1, minutes=30)
     angara.go_dark(dark0, dark1)
     truth.append(_truth("gap", angara.vessel.mmsi, dark0, dark1, area="peter_the_great_gulf"))
     visit(angara, "dunai", angara.stay_until(end, berth["dunai"]))
@@ -297,7 +309,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     lady.sail(list(reversed(to_meet)), 11)
     visit(lady, "vostochny", lady.stay_until(end, berth["vostochny"]))
     plans.append(lady)
-    kp1 = Plan(Vessel(445120003, "SYN KP CARGO 1", 8513771, "HMYK3", 70, 105, 16, 6.5), START)
+    kp1 = Plan(Vessel(445120003, "SYN KP CARGO 1", synthetic_imo(851377), "HMYK3", 70, 105, 16, 6.5), START)
     from_rajin = [*RAJIN_OUT, (42.30, 131.20), _offset(meet, 180, 60)]
     kp1.sail_to_arrive(from_rajin, 9, te0, berth["rajin"])
     visit(kp1, "rajin", (START, kp1.segments[0].t1))
@@ -354,7 +366,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
                         mmsis=sorted([sparta_v.mmsi, new_mmsi])))  # fmt: skip
 
     # --- A DPRK ship from Chongjin to Rajin that changes its call sign on the way.
-    kp2v = Vessel(445208811, "SYN KP CARGO 2", 8604118, "HMRK1", 70, 98, 15, 6.0)
+    kp2v = Vessel(445208811, "SYN KP CARGO 2", synthetic_imo(860411), "HMRK1", 70, 98, 15, 6.0)
     kp2 = Plan(kp2v, START)
     visit(kp2, "chongjin", kp2.stay(30, ROUTES["chongjin_rajin"][0]))
     sail = kp2.sail(route("chongjin_rajin"), 9)
@@ -366,7 +378,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     plans.append(kp2)
 
     # --- A survey ship alone in the middle of the sea, far from every lane, dark for 14 h.
-    survey = Plan(Vessel(431800512, "SYN SURVEY 1", 9700001, "SYNSV1", 52, 70, 14, 5.0), START)
+    survey = Plan(Vessel(431800512, "SYN SURVEY 1", synthetic_imo(970000), "SYNSV1", 52, 70, 14, 5.0), START)
     box = [(37.60, 134.60), (37.95, 135.60)]
     while survey.t < end:
         leg = survey.sail(list(box), 8)
@@ -381,8 +393,9 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     seas = ["hub_korea", "hub_tsugaru", "hub_north"]
     empty_gap_done = spoof_done = False
     for i in range(background):
-        v = Vessel(273900000 + 1013 * i if i % 3 else 440700000 + 977 * i, f"SYN BULK {i + 1}",
-                   9800000 + 17 * i, f"SYN{i:03d}", int(rng.choice([70, 70, 80, 60])))  # fmt: skip
+        mmsi = 273900000 + 1013 * i if i % 3 else 440700000 + 977 * i
+        imo = synthetic_imo(980000 + 17 * i)
+        v = Vessel(mmsi, f"SYN BULK {i + 1}", imo, f"SYN{i:03d}", int(rng.choice([70, 70, 80, 60])))
         t0 = START - timedelta(hours=float(rng.uniform(0, 30)))
         plan = Plan(v, t0)
         knots = float(rng.uniform(10, 15))

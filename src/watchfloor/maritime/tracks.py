@@ -1,9 +1,9 @@
 """Vessel tracks: one time partition of positions, sorted and annotated for every detector.
 
-Every detector reads the same prepared frame: positions sorted by (mmsi, ts), provenance as plain
-strings, integer micro-degrees for exact (order-independent) sums, and the port columns: the port
-whose circle holds the point (port visits) and whether it is within the exclusion distance of any
-port (loitering and encounters happen "away from port").
+Every detector reads the same prepared frame: positions sorted by (mmsi, ts), integer
+micro-degrees for exact (order-independent) sums, and the port columns: the port whose circle
+holds the point (port visits) and whether it is within the exclusion distance of any port
+(loitering and encounters happen "away from port").
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TRACK_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog", "src_file", "src_line"]
 def prepare(frame: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]) -> pl.DataFrame:
     """Sort one partition and add the columns the detectors share.
 
-    Adds ``port`` (id or null), ``near_port_loiter`` / ``near_port_encounter`` (bool),
+    Adds ``port`` (index in ``ports`` or null), ``near_port_loiter`` / ``near_port_encounter`` (bool),
     ``lat_u``/``lon_u`` (micro-degrees), ``first``/``last`` (the vessel's first/last row here),
     ``dt_h`` (hours since the vessel's previous row here) and ``speed_fast`` (knots implied by the
     move from it, on a flat-earth distance: a cheap screen that :mod:`gaps` re-checks exactly).

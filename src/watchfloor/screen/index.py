@@ -1,12 +1,18 @@
 """One in-memory index over every loaded list entry, and candidate generation.
 
 At build time each entry's names are tokenised once (all scripts, joined variants of short
-Korean-style parts) and every token is posted under several keys: its ASCII form, its Korean and
-Russian folding keys, its metaphone, and a 4-letter prefix (which survives typos at the end of a
-word). Identifiers (IMO, MMSI, passports, ...) are posted under their normalised value. A query
-collects the name forms sharing keys with it, weighs each query token by rarity (IDF), and hands
-the best few hundred forms to the scorer. Any plausible name match shares at least one rare-enough
-key, so it is not missed; the cap on common keys keeps a query cheap.
+Korean-style parts) and every token is posted under several keys (:data:`KEY_STRENGTH`): its
+ASCII form, its Korean and Russian folding keys, its one-letter deletions (an inserted, dropped
+or changed letter on either side still meets), its sorted letters (a transposition), its
+metaphone, and a 4-letter prefix. Identifiers (IMO, MMSI, passports, ...) are posted under their
+normalised value. Postings are packed into numpy arrays at :meth:`ScreenIndex.freeze`.
+
+A query token adds its rarity weight (IDF), scaled by the strength of the best key it shares, to
+every name form it reaches; forms reached by less than a share of the query's weight cannot align
+well enough to match and are dropped; the best entries (20 by default, at most 3 forms each) go
+to the scorer. A plausible match shares at least one key per name part, with a typo or in
+another spelling system, so it is not missed (measured: every treated UN positive reaches its
+entry; tests/screen/test_index.py).
 """
 
 from __future__ import annotations
@@ -17,14 +23,14 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 from rigour.text.phonetics import metaphone
 
-from watchfloor.screen.names import Token, joined_variants, tokenize
+from watchfloor.screen.names import LEGAL_FORMS, Token, joined_variants, tokenize
 from watchfloor.screen.translit import is_patronymic
 from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind, Schema
 
@@ -39,6 +45,9 @@ def normalise_identifier(scheme: IdScheme, value: str) -> str:
         return digits.lstrip("0") if scheme is IdScheme.MMSI else digits
     return _ALNUM.sub("", value.upper())
 
+
+ORGANISATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
+"""Entries whose names may carry legal forms (``OOO``, ``Public Joint Stock Company``)."""
 
 KEY_STRENGTH = {"t": 1.0, "k": 0.9, "r": 0.9, "d": 0.7, "a": 0.7, "m": 0.6, "p": 0.5}
 """How much a shared key says, by kind: the same ASCII token, the same Korean or Russian folding
@@ -91,7 +100,6 @@ class IndexedEntry:
     birth_dates: tuple[str, ...]
     nationalities: frozenset[str]
     identifiers: dict[IdScheme, frozenset[str]]
-    others: list[ListEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +110,21 @@ class BuildStats:
     name_forms: int
     keys: int
     seconds: float
+    """Wall-clock time."""
+    cpu_seconds: float = 0.0
+    """Process CPU time (what the build costs on a shared machine)."""
+
+
+def settle_garbage_collector() -> None:
+    """Move the objects alive now out of the cyclic garbage collector's reach (``gc.freeze``).
+
+    An index is hundreds of thousands of long-lived objects; rescanning them at every full
+    collection made screening 4-5x slower (full UN + OFAC + UK index: 350 vs 1,700 queries/s).
+    Unfreezing first lets an index built before and dropped since be collected.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class ScreenIndex:
@@ -110,13 +133,18 @@ class ScreenIndex:
     def __init__(self) -> None:
         self.entries: list[IndexedEntry] = []
         self.forms: list[NameForm] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.tokens: list[Token] = []
+        """Every distinct token of every name form."""
+        self._token_ids: dict[Token, int] = {}
+        self._token_forms: list[list[int]] = []
         self.id_postings: dict[str, list[int]] = defaultdict(list)
         self.token_df: dict[str, int] = defaultdict(int)
         self.stats = BuildStats(0, 0, 0, 0.0)
         self._frozen = False
         self._idf: dict[str, float] = {}
-        self._arrays: dict[str, npt.NDArray[np.int32]] = {}
+        self._key_ids: dict[str, int] = {}
+        self._key_start: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._key_forms: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._form_entry: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._masks: dict[frozenset[Schema], npt.NDArray[np.bool_]] = {}
         self._total_forms = 1
@@ -145,12 +173,15 @@ class ScreenIndex:
             )
         )
         seen: set[tuple[str, ...]] = set()
+        organisation = entry.schema in ORGANISATION_SCHEMAS
         for name in entry.names or []:
             for part in name.value.split(";"):  # some lists join alternative spellings with ";"
-                self._add_name(position, part.strip(), name.kind, seen)
+                self._add_name(position, part.strip(), name.kind, seen, organisation)
 
-    def _add_name(self, position: int, value: str, kind: NameKind, seen: set[tuple[str, ...]]) -> None:
-        tokens = tokenize(value)
+    def _add_name(
+        self, position: int, value: str, kind: NameKind, seen: set[tuple[str, ...]], organisation: bool
+    ) -> None:
+        tokens = tokenize(value, organisation=organisation)
         if not tokens:
             return
         for variant in [tokens, *joined_variants(tokens)]:
@@ -160,10 +191,13 @@ class ScreenIndex:
             seen.add(signature)
             form_id = len(self.forms)
             self.forms.append(NameForm(position, value, kind, variant))
-            keys = token_keys(variant[0]).union(*(token_keys(t) for t in variant[1:]))
-            postings = self.postings
-            for key in keys:
-                postings[key].append(form_id)
+            for token in set(variant):
+                token_id = self._token_ids.get(token)
+                if token_id is None:
+                    token_id = self._token_ids[token] = len(self.tokens)
+                    self.tokens.append(token)
+                    self._token_forms.append([])
+                self._token_forms[token_id].append(form_id)
             if variant is tokens:
                 for text in set(signature):
                     self.token_df[text] += 1
@@ -181,18 +215,55 @@ class ScreenIndex:
         for form in self.forms:
             form.weights = tuple(self.idf(t.text) for t in form.tokens)
             form.spare = tuple(
-                w * (0.2 if len(t.text) == 1 or is_patronymic(t.text) else 0.6)
+                w * (0.2 if len(t.text) == 1 or t.text in LEGAL_FORMS or is_patronymic(t.text) else 0.6)
                 for t, w in zip(form.tokens, form.weights, strict=True)
             )
             form.concat = "".join(t.text for t in form.tokens)
-        for key, forms in self.postings.items():  # entries added since the last freeze join the arrays
-            array = np.asarray(forms, dtype=np.int32)
-            known = self._arrays.get(key)
-            self._arrays[key] = array if known is None else np.concatenate([known, array])
-        self.postings.clear()  # the arrays replace the lists, which were most of the objects
+        self._pack_postings()
         self._form_entry = np.asarray([f.entry for f in self.forms], dtype=np.int32)
         self._masks = {}
         self._frozen = True
+
+    def _pack_postings(self) -> None:
+        """Key -> forms postings as one CSR array pair, expanded from token -> forms without a
+        Python loop over postings: each (key, token) pair contributes that token's forms."""
+        counts = np.fromiter((len(f) for f in self._token_forms), dtype=np.int64, count=len(self.tokens))
+        token_start = np.zeros(len(self.tokens) + 1, dtype=np.int64)
+        np.cumsum(counts, out=token_start[1:])
+        token_forms = np.fromiter(
+            (f for forms in self._token_forms for f in forms), dtype=np.int32, count=int(token_start[-1])
+        )
+        key_ids: dict[str, int] = {}
+        pair_keys: list[int] = []
+        pair_tokens: list[int] = []
+        for token_id, token in enumerate(self.tokens):
+            for key in token_keys(token):
+                key_id = key_ids.get(key)
+                if key_id is None:
+                    key_id = key_ids[key] = len(key_ids)
+                pair_keys.append(key_id)
+                pair_tokens.append(token_id)
+        keys = np.asarray(pair_keys, dtype=np.int64)
+        tokens = np.asarray(pair_tokens, dtype=np.int64)
+        sizes = counts[tokens]
+        total = int(sizes.sum())
+        # the forms of each pair's token, laid end to end
+        firsts = np.repeat(token_start[:-1][tokens], sizes)
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        forms = token_forms[firsts + offsets]
+        posting_keys = np.repeat(keys, sizes)
+        order = np.argsort(posting_keys, kind="stable")
+        self._key_forms = forms[order]
+        self._key_start = np.zeros(len(key_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(posting_keys, minlength=len(key_ids)), out=self._key_start[1:])
+        self._key_ids = key_ids
+
+    def posting(self, key: str) -> npt.NDArray[np.int32] | None:
+        """The name forms posted under one key (``None`` if none)."""
+        key_id = self._key_ids.get(key)
+        if key_id is None:
+            return None
+        return self._key_forms[self._key_start[key_id] : self._key_start[key_id + 1]]
 
     def schema_mask(self, schemas: frozenset[Schema]) -> npt.NDArray[np.bool_]:
         """Which name forms belong to entries of the given schemas (cached per set)."""
@@ -206,23 +277,21 @@ class ScreenIndex:
     def build(cls, entries: Iterable[ListEntry], *, settle_gc: bool = True) -> ScreenIndex:
         """Build and freeze an index from list entries, timing it.
 
-        With ``settle_gc`` (the default) the objects alive after the build are moved out of the
-        cyclic garbage collector's reach (``gc.freeze``): the index is about a million long-lived
-        objects, and rescanning them at every full collection made screening 4-5x slower
-        (measured on the full UN + OFAC + UK index: 350 vs 1,700 queries/s).
+        With ``settle_gc`` (the default) :func:`settle_garbage_collector` runs afterwards.
         """
         started = time.perf_counter()
+        cpu_started = time.process_time()
         index = cls()
         index.extend(entries)
         index.freeze()
         if settle_gc:
-            gc.collect()
-            gc.freeze()
+            settle_garbage_collector()
         index.stats = BuildStats(
             entries=len(index.entries),
             name_forms=len(index.forms),
-            keys=len(index._arrays),
+            keys=len(index._key_ids),
             seconds=time.perf_counter() - started,
+            cpu_seconds=time.process_time() - cpu_started,
         )
         return index
 
@@ -237,6 +306,8 @@ class ScreenIndex:
         value = max(0.05, math.log(1 + self._total_forms / (1 + df)) / self._max_idf)
         if len(text) == 1:
             value = min(value, 0.3)  # an initial says little, however rare as a list token
+        elif text in LEGAL_FORMS:
+            value = min(value, 0.1)
         self._idf[text] = value
         return value
 
@@ -275,7 +346,7 @@ class ScreenIndex:
                 keyed = sorted(token_keys(token), key=lambda k: KEY_STRENGTH[k[0]])
                 touched = 0
                 for key in keyed:
-                    array = self._arrays.get(key)
+                    array = self.posting(key)
                     if array is None:
                         continue
                     best[array] = weight * KEY_STRENGTH[key[0]]

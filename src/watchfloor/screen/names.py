@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rigour.names.org_types import replace_org_types_compare
 from rigour.text.translit import ascii_text
 
 from watchfloor.screen.translit import (
@@ -93,9 +94,30 @@ def make_token(text: str) -> Token:
     return Token(text=text, korean=korean_key(text), russian=russian_key(text))
 
 
-def tokenize(name: str) -> tuple[Token, ...]:
-    """Split a name in any script into tokens (hyphens, commas and dots separate parts)."""
-    return tuple(make_token(part) for part in _SPLIT.split(latinize(name)) if part)
+LEGAL_FORMS = frozenset({
+    "llc", "jsc", "pjsc", "cjsc", "ojsc", "ooo", "oao", "zao", "pao", "ao", "ltd", "inc", "corp",
+    "gmbh", "ag", "sa", "srl", "bv", "nv", "plc", "co", "fze", "fzco", "fzc", "fzllc", "lp", "llp",
+    "sarl", "spa", "kg", "ab", "as", "oy", "pte", "pvt", "jv",
+})  # fmt: skip
+"""Generic organisation-type forms (``rigour`` writes ``Public Joint Stock Company`` as ``pjsc``):
+they say little about who an organisation is, so they weigh little."""
+
+
+@lru_cache(maxsize=131072)
+def _org_types(text: str) -> str:
+    return replace_org_types_compare(text, generic=True)
+
+
+def tokenize(name: str, *, organisation: bool = False) -> tuple[Token, ...]:
+    """Split a name in any script into tokens (hyphens, commas and dots separate parts).
+
+    With ``organisation``, spelt-out legal forms are first rewritten to their generic short form
+    (``Limited Liability Company`` -> ``llc``), as OpenSanctions' rigour does for comparison.
+    """
+    text = latinize(name)
+    if organisation:
+        text = _org_types(text)
+    return tuple(make_token(part) for part in _SPLIT.split(text) if part)
 
 
 def joined_variants(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:

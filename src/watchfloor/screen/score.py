@@ -18,8 +18,9 @@ Score = best name alignment over the entry's names (0..1), then adjusted by the 
   a year 0; further apart -0.30.
 * nationality/country: agreement +0.02, conflict -0.05 (lists record countries incompletely).
 * gender: conflict -0.15.
-* identifiers: the same IMO, MMSI or passport number makes the score at least 0.99; a different
-  IMO on a vessel that has one -0.30. An IMO whose check digit fails is reported as invalid and
+* identifiers: the same IMO, MMSI or passport number makes the score at least 0.99 (a document
+  number meets passports, national ids and other documents alike); a different IMO on a vessel
+  that has one -0.30. An IMO whose check digit fails is reported as invalid and
   only used for an exact lookup, never as strong evidence.
 * schema: a person never matches a vessel or an organisation (incompatible entries are skipped).
 
@@ -35,7 +36,13 @@ from datetime import date
 
 from rapidfuzz.distance import OSA
 
-from watchfloor.screen.index import IndexedEntry, NameForm, ScreenIndex, normalise_identifier
+from watchfloor.screen.index import (
+    ORGANISATION_SCHEMAS,
+    IndexedEntry,
+    NameForm,
+    ScreenIndex,
+    normalise_identifier,
+)
 from watchfloor.screen.names import Token, joined_variants, tokenize
 from watchfloor.sources.lists.parsing import country_code
 from watchfloor.sources.lists.records import Identifier, IdScheme, NameKind, Schema
@@ -44,6 +51,10 @@ ALGORITHM = "watchfloor-name-v1"
 DEFAULT_THRESHOLD = 0.80
 
 _TYPO_FLOOR = 0.7
+
+DOCUMENTS = (IdScheme.PASSPORT, IdScheme.NATIONAL_ID, IdScheme.OTHER)
+"""Identity documents: lists file the same number under different document types (the UK lists
+a passport the UN calls a passport as a national id), so a document number meets all three."""
 
 _COMPATIBLE: dict[Schema, frozenset[Schema]] = {
     Schema.PERSON: frozenset({Schema.PERSON}),
@@ -294,6 +305,28 @@ def align(
     return gained / total, chosen
 
 
+_NUMERALS = frozenset({
+    "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+    "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx",
+})  # fmt: skip
+
+
+def _is_number(text: str) -> bool:
+    return text.isdigit() or text in _NUMERALS
+
+
+def _numbered_apart(
+    query: tuple[Token, ...], listed: tuple[Token, ...], chosen: list[tuple[int, int, float, PairHow]]
+) -> bool:
+    """True when both names carry a number (``Sparta IV`` / ``Sparta II``) left unaligned: then
+    they are different vessels or companies, however alike written without spaces."""
+    used_q = {i for i, _, _, _ in chosen}
+    used_c = {j for _, j, _, _ in chosen}
+    return any(_is_number(t.text) for k, t in enumerate(query) if k not in used_q) and any(
+        _is_number(t.text) for k, t in enumerate(listed) if k not in used_c
+    )
+
+
 def whole_similarity(a: str, b: str) -> float:
     """Edit similarity of two names written without spaces, in their given order: catches
     parts split or joined differently (``Arefullaha Ref`` / ``Arefullah Aref``)."""
@@ -381,6 +414,12 @@ class _Prepared:
 def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
     tokens = tokenize(query.name) if query.name else ()
     variants = [tokens, *joined_variants(tokens)] if tokens else []
+    if query.name and (query.schema is None or query.schema in ORGANISATION_SCHEMAS):
+        # legal forms as the index writes them for organisations (``pjsc``), as one more variant:
+        # rigour's table also rewrites syllables such as ``yu`` or ``sa``, so never in place
+        folded = tokenize(query.name, organisation=True)
+        if folded != tokens:
+            variants.append(folded)
     countries = {c for c in (country_code(v) for v in query.countries) if c}
     checks: list[IdentifierCheck] = []
     strong: list[tuple[IdScheme, str]] = []
@@ -415,7 +454,7 @@ def _best_name(prepared: _Prepared, forms: Iterable[NameForm]) -> NameAlignment 
     for form in forms:
         for number, variant in enumerate(prepared.variants):
             score, chosen = align(variant, prepared.weights[number], form, prepared.cache)
-            if len(variant) > 1 and score < 0.9:
+            if len(variant) > 1 and score < 0.9 and not _numbered_apart(variant, form.tokens, chosen):
                 whole = whole_similarity(prepared.concats[number], form.concat) * 0.95
                 if whole > score:
                     score = whole
@@ -476,9 +515,15 @@ def _score_entry(
     for scheme, value in prepared.strong_ids + prepared.weak_ids:
         listed = item.identifiers.get(scheme, frozenset())
         strong = (scheme, value) in prepared.strong_ids
+        listed_as = scheme
+        if value not in listed and scheme in DOCUMENTS:
+            for other in DOCUMENTS:
+                if value in item.identifiers.get(other, frozenset()):
+                    listed, listed_as = item.identifiers[other], other
         if value in listed:
             if strong:
-                fields.append(FieldResult(scheme.value, Outcome.AGREE, f"{value} is listed", 0.99))
+                note = "" if listed_as is scheme else f" (as {listed_as.value})"
+                fields.append(FieldResult(scheme.value, Outcome.AGREE, f"{value} is listed{note}", 0.99))
                 id_floor = 0.99
             else:
                 fields.append(
@@ -538,8 +583,9 @@ def screen_full(
             prepared.variants, limit=candidates, min_coverage=min_coverage, schemas=allowed
         )
     for scheme, value in prepared.strong_ids + prepared.weak_ids:
-        for entry in index.by_identifier(scheme, value):
-            wanted.setdefault(entry, [])
+        for lookup in DOCUMENTS if scheme in DOCUMENTS else (scheme,):
+            for entry in index.by_identifier(lookup, value):
+                wanted.setdefault(entry, [])
     matches: list[Match] = []
     for position, form_ids in wanted.items():
         item = index.entries[position]

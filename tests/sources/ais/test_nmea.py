@@ -271,3 +271,18 @@ def test_decoder_state_does_not_grow_with_input() -> None:
     for seed in range(3):
         decoder.decode_lines(random_lines(500, seed=seed))
     assert len(decoder._pending) <= 40  # at most one open message per talker, seq id, channel, count
+
+
+def test_gzipped_logs_read_like_plain_ones(tmp_path: Path) -> None:
+    import gzip
+
+    from watchfloor.sources.ais.reader import AisFormat, detect_format, read_ais
+
+    text = "\n".join(random_lines(300, seed=8)) + "\n"
+    plain, packed = tmp_path / "feed.nmea", tmp_path / "feed.nmea.gz"
+    plain.write_text(text)
+    packed.write_bytes(gzip.compress(text.encode()))
+    assert detect_format(packed) is AisFormat.NMEA
+    a = AisBatch.concat(list(read_ais(plain, src_file="feed")))
+    b = AisBatch.concat(list(read_ais(packed, src_file="feed")))
+    assert a.positions.height > 0 and a.positions.equals(b.positions) and a.static.equals(b.static)

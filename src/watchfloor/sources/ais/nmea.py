@@ -12,12 +12,12 @@ Layouts read, one per line and mixed freely in a file:
   detector.
 
 Decoding works on whole blocks of bytes, not sentence by sentence: NumPy finds every line's
-``!``, commas and ``*`` at once, XOR-reduces all checksums in one ``reduceat``, lays the payloads
-out as an (n, width) matrix of 6-bit values and cuts each field for all messages of a type with
-one vectorised shift-and-mask. Only the fragments of multi-sentence messages (mostly type 5, a few
-per cent of a feed) are joined in Python. Field layouts follow ITU-R M.1371-5 and the AIVDM/AIVDO
-protocol notes of gpsd (Eric S. Raymond); ``pyais`` is the reference the tests compare against,
-message by message.
+``!``, commas and ``*`` at once, checks all checksums from one running XOR over the block (taken
+eight bytes at a time), lays the payloads out as an (n, width) matrix of 6-bit values and cuts
+each field for all messages of a type with one vectorised shift-and-mask. Only the fragments of
+multi-sentence messages (mostly type 5, a few per cent of a feed) are joined in Python. Field
+layouts follow ITU-R M.1371-5 and the AIVDM/AIVDO protocol notes of gpsd (Eric S. Raymond);
+``pyais`` is the reference the tests compare against, message by message.
 """
 
 from __future__ import annotations
@@ -70,8 +70,6 @@ _UPPER[ord("A") : ord("Z") + 1] = True
 _SIXBIT = _table([*((c, c - 48) for c in range(48, 88)), *((c, c - 56) for c in range(96, 120))])
 _BAD = np.uint8(255)
 _SIXBIT_U8 = np.where(_SIXBIT < 0, 255, _SIXBIT).astype(np.uint8)
-
-
 _SPACE = np.zeros(256, dtype=np.bool_)
 _SPACE[[9, 11, 12, 13, 32]] = True
 
