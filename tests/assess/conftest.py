@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from evidence_builder import EvidenceBuilder
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.store import Store, open_store
 
 

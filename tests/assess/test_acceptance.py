@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_support import (
+from typer.testing import CliRunner
+
+from tests.assess.pipeline_support import (
     detect_scenario_events,
     founding,
     ingest,
     read_fixture_reports,
     store_maritime,
 )
-from typer.testing import CliRunner
-
 from watchfloor.cli.app import app
 from watchfloor.settings import get_settings
 from watchfloor.store import open_store

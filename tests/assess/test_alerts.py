@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from evidence_builder import EvidenceBuilder
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.alerts import AlertKind, list_alerts, raise_alerts
 from watchfloor.assess.assessment import assess
 from watchfloor.assess.review import Decision, review_event

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from evidence_builder import EvidenceBuilder
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.assessment import assess
 from watchfloor.assess.policy import Status
 

@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
-from pipeline_support import founding, ingest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from tests.assess.pipeline_support import founding, ingest
 from watchfloor.cli.app import app
 from watchfloor.cli.assess import demo_step
 from watchfloor.settings import get_settings

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from evidence_builder import EvidenceBuilder
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.evidence import load_evidence
 from watchfloor.assess.indicators import evaluate_indicator, indicator_timeline
 from watchfloor.assess.policy import Status, load_policy

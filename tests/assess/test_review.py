@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from evidence_builder import EvidenceBuilder
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.assessment import assess
 from watchfloor.assess.policy import Status
 from watchfloor.assess.review import Decision, audit_log, review, review_event

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources" / "ais"))
-from ais_samples import random_lines
+from tests.sources.ais.ais_samples import random_lines
 
 MARINECADASTRE = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"

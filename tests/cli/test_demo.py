@@ -48,7 +48,9 @@ def test_demo_twice_stores_nothing_twice(tmp_path: Path, shared_data: Path) -> N
     assert second.returncode == 0, second.stderr
     assert _counts(Path(summary["store"])) == after_first
     assert after_first["documents"] == 1
-    assert json.loads(second.stdout)["founding_report"]["created"] is False
+    again = json.loads(second.stdout)
+    assert again["reports"]["stored"] is False
+    assert again["counts"] == summary["counts"]
 
 
 def test_demo_works_without_shared_data(tmp_path: Path) -> None:
@@ -56,6 +58,11 @@ def test_demo_works_without_shared_data(tmp_path: Path) -> None:
     result = demo(tmp_path, "--data", str(tmp_path / "no-such-folder"), "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    report = summary["founding_report"]
-    assert "watchfloor/data/reports" in report["path"]
-    assert report["document"]["published"] == "2024-10-29"
+    report = summary["reports"]["founding_report"]
+    assert "watchfloor/data/reports" in report["origin"]
+    assert report["published"] == "2024-10-29"
+    assert report["events"] > 0
+    # Every step ran on the bundled copies: lists, the synthetic AIS scenario, the assessment.
+    assert summary["lists"]["lists"] == {"un_sc": 1003, "us_ofac_sdn": 14965, "gb_uk": 6046}
+    assert summary["ais"]["recall"] == 1.0
+    assert Path(summary["assessment"]["brief"]).is_file()

@@ -44,7 +44,9 @@ def test_extract_json_on_the_founding_report(tmp_path: Path, founding_report: Pa
     deployment = next(e for e in document["events"] if e["type"] == "troop_deployment")
     assert deployment["summary"] == "troop_deployment kp -> ru @ the Kursk border region"
     assert deployment["claims"][0]["claim_date"]["start"] == "2024-10-28"
-    assert deployment["spans"][0]["start"] == 275
+    span = deployment["spans"][0]
+    assert span["start"] == 275
+    assert document["text"][span["start"] : span["end"]] == span["quote"]
 
 
 def test_ingest_goes_on_past_bad_files_and_is_idempotent(tmp_path: Path, founding_report: Path) -> None:

@@ -81,7 +81,9 @@ def test_settings_replace_the_shipped_vocabularies(tmp_path: Path, monkeypatch: 
     from watchfloor.settings import get_settings
 
     path = tmp_path / "gazetteer.yaml"
-    path.write_text("actors:\n  - {id: zz, kind: state, name: Zedland, metonyms: [Zed City]}\n", encoding="utf-8")
+    path.write_text(
+        "actors:\n  - {id: zz, kind: state, name: Zedland, metonyms: [Zed City]}\n", encoding="utf-8"
+    )
     monkeypatch.setenv("WATCHFLOOR_GAZETTEER_FILE", str(path))
     get_settings.cache_clear()
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from evidence_builder import EvidenceBuilder
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.review import Decision, audit_log, review
 from watchfloor.graph.resolve import list_merges, resolve, root_of
 from watchfloor.screen.loading import index_from_store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from handmade import track
 
+from tests.maritime.handmade import track
 from watchfloor.maritime.detect import Detectors, detect
 from watchfloor.maritime.events import EventKind
 

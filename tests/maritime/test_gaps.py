@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import polars as pl
-from handmade import T0, track
 
+from tests.maritime.handmade import T0, track
 from watchfloor.maritime.detect import Detectors, detect
 from watchfloor.maritime.events import EventKind
 

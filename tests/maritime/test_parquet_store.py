@@ -10,8 +10,7 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources" / "ais"))
-from ais_samples import random_lines, tag_block
-
+from tests.sources.ais.ais_samples import random_lines, tag_block
 from watchfloor.errors import InputError
 from watchfloor.maritime.parquet_store import (
     ingest_file,

@@ -11,8 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "assess"))  # pipeline support
 
-from pipeline_support import founding, ingest, read_fixture_reports
-
+from tests.assess.pipeline_support import founding, ingest, read_fixture_reports
 from watchfloor.store import Store, open_store
 
 

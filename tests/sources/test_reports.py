@@ -162,3 +162,25 @@ def test_sniffing_and_markup_stripping(tmp_path: Path) -> None:
     seed.write_text("date 2024-10-29 text", encoding="utf-8")
     assert sniff_format(seed) is ReportFormat.SEED
     assert strip_markup("<p>One &amp; two</p><p>Three<br>four</p>") == "One & two\n\nThree\n\nfour"
+
+
+def test_atom_feed_entries(tmp_path: Path) -> None:
+    path = tmp_path / "feed.atom"
+    path.write_text(
+        """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>38 North</title>
+<entry><title>Rajin port activity</title><link href="https://example.test/a"/>
+<updated>2024-10-30T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Satellite imagery shows containers moved from Rajin to Russia.
+&lt;/p&gt;</content>
+</entry></feed>""",
+        encoding="utf-8",
+    )
+    [report] = read_reports(path).reports
+    assert (report.title, report.published, report.source, report.url) == (
+        "Rajin port activity",
+        date(2024, 10, 30),
+        "38 North",
+        "https://example.test/a",
+    )
+    assert report.text == "Satellite imagery shows containers moved from Rajin to Russia."

@@ -47,3 +47,38 @@ def test_save_twice_then_query(store_url: str, detected: DetectionResult) -> Non
     assert len(gaps) == 1 and gaps[0].details["hours"] > 30
     assert all(e.listed for e in load_events(store, listed_only=True))
     store.close()
+
+
+def test_saving_again_keeps_what_other_records_rest_on(store_url: str, detected: DetectionResult) -> None:
+    """An alert's pointer to a maritime event survives a re-run of detection."""
+    store = open_store(store_url)
+    save_events(store, detected.events)
+    target = detected.events[0].id
+    with store.session() as session:
+        session.add(
+            Provenance(
+                id="prov-alert-test",
+                subject_kind="alert",
+                subject_id="alert-test",
+                kind="ais",
+                maritime_event_id=target,
+            )
+        )
+        created = session.get(Row, target)
+        assert created is not None
+        first_created_at = created.created_at
+    save_events(store, detected.events)
+    with store.session() as session:
+        kept = session.get(Provenance, "prov-alert-test")
+        assert kept is not None and kept.maritime_event_id == target
+        row = session.get(Row, target)
+        assert row is not None and row.created_at == first_created_at
+        own = session.scalar(
+            select(func.count())
+            .select_from(Provenance)
+            .where(Provenance.subject_kind == "maritime_event", Provenance.subject_id == target)
+        )
+        assert own == len(detected.events[0].positions) + len(
+            {link.entry_key for link in detected.events[0].links if link.strong}
+        )
+    store.close()

@@ -4,7 +4,6 @@ SYNTHETIC scenario generator. Registered on the ``ais`` command group by ``cli/a
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -208,16 +207,19 @@ def _count(values: Any) -> dict[str, int]:
 def demo_step(store: Store, out: Console) -> dict[str, Any]:
     """Demo: simulate a scenario, ingest it, detect, and print the events with a listed vessel.
 
-    Links use the lists already loaded in ``store`` (the lists step runs first).
+    Links use the lists already loaded in ``store`` (the lists step runs first). The scenario
+    and its Parquet store live in a fixed folder beside the store, so that a second run reads the
+    same files, finds the same events (their ids include the files they rest on) and stores
+    nothing twice.
     """
     from watchfloor.maritime.parquet_store import ingest_file
     from watchfloor.maritime.scenario import generate, score
 
+    folder = (store.path.parent if store.path else Path.cwd()) / "watchfloor-demo-ais"
     scenario = generate()
-    with tempfile.TemporaryDirectory(prefix="watchfloor-ais-") as folder:
-        csv_path, _ = scenario.write(Path(folder) / "scenario")
-        ingest = ingest_file(csv_path, Path(folder) / "data")
-        result = run_detection(store, Path(folder) / "data")
+    csv_path, _ = scenario.write(folder / "scenario")
+    ingest = ingest_file(csv_path, folder / "data")
+    result = run_detection(store, folder / "data")
     listed = [e for e in result.events if e.listed]
     graded = score([e.to_dict() for e in result.events], scenario.truth)
     out.print(

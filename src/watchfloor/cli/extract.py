@@ -41,8 +41,6 @@ ProcessesOption = Annotated[
 
 ingest_app = typer.Typer(help="Store inputs in the evidence graph.", no_args_is_help=True)
 
-FOUNDING_REPORT = "ap_2024-10-29_dprk_troops_kursk.txt"
-
 
 def _date(value: str | None) -> date | None:
     if value is None:
@@ -71,9 +69,12 @@ def _report_errors(errors: list[InputError]) -> None:
         err_console.print(f"[yellow]skipped:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
-def extraction_json(extraction: Extraction) -> dict[str, Any]:
-    """An extraction as JSON-ready data, with one summary line per event."""
+def extraction_json(extraction: Extraction, text: str | None = None) -> dict[str, Any]:
+    """An extraction as JSON-ready data, with one summary line per event and the report text
+    (which the character spans point into)."""
     data = asdict(extraction)
+    if text is not None:
+        data["text"] = text
     for event, raw in zip(extraction.events, data["events"], strict=True):
         raw["summary"] = event.summary
     return data
@@ -91,7 +92,7 @@ def extract(
     _report_errors(errors)
     results = list(extract_reports(reports, n_process=processes))
     if json_out:
-        print_json([extraction_json(r) for r in results])
+        print_json([extraction_json(r, report.text) for report, r in zip(reports, results, strict=True)])
     else:
         for result in results:
             _print_extraction(result, console)
@@ -208,15 +209,13 @@ def events(
     )
 
 
-def demo_step(store: Any, out: Console) -> dict[str, Any]:
+def demo_step(store: Any, out: Console, shared: Path | None = None) -> dict[str, Any]:
     """Demo: ingest the founding report and print its events; returns what was found."""
-    from watchfloor.settings import get_settings
+    from watchfloor.sources.bundled import FOUNDING_REPORT, FOUNDING_REPORT_SOURCE, data_file
     from watchfloor.store.events import save_extraction
 
-    shared = get_settings().shared_data / "reports" / FOUNDING_REPORT
-    bundled = Path(__file__).resolve().parents[1] / "data" / "reports" / FOUNDING_REPORT
-    path = shared if shared.is_file() else bundled
-    reports, _errors = read_batch([path], None, "Associated Press")
+    path = data_file(FOUNDING_REPORT, shared)
+    reports, _errors = read_batch([path], None, FOUNDING_REPORT_SOURCE)
     extraction = next(extract_reports(reports))
     with store.session() as session:
         result = save_extraction(session, reports[0], extraction)

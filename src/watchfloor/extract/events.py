@@ -831,6 +831,9 @@ class _DocRules:
                 i += 1
         while i < sent.end and doc[i].lower_ == "to" and doc[i].pos_ == "PART":
             i += 1
+        if i < sent.end and doc[i].lower_ == "that" and doc[i].pos_ == "SCONJ":
+            i += 1  # "denied that Pyongyang had sent troops": the object is the clause
+            mode = ObjectMode.CLAUSE
         if mode is ObjectMode.CLAUSE:
             j = clause[1]
             while j > i and doc[j - 1].is_punct:

@@ -42,10 +42,9 @@ CSV_COLUMNS = [
 LatLon = tuple[float, float]
 
 # Waypoints (lat, lon), port berth first. Checked at sea every 300 m against a 1 km land mask
-# (global-land-mask 1.0.0) outside the ports' own circles; see docs/maritime.md.
+# (global-land-mask 1.0.0, tests/maritime/fixtures) outside the ports' own circles.
 RAJIN_OUT: list[LatLon] = [
-    (42.23, 130.30), (42.21, 130.30), (42.20, 130.28), (42.185, 130.278), (42.175, 130.295),
-    (42.16, 130.31), (42.14, 130.33), (42.10, 130.50),
+    (42.225, 130.305), (42.205, 130.302), (42.165, 130.302), (42.14, 130.33), (42.10, 130.50),
 ]  # fmt: skip
 ROUTES: dict[str, list[LatLon]] = {
     "rajin_dunai": [*RAJIN_OUT, (42.30, 131.20), (42.55, 131.90), (42.80, 132.25), (42.835, 132.385),

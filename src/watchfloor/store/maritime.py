@@ -3,8 +3,9 @@
 Each :class:`watchfloor.maritime.events.MaritimeEvent` becomes one ``maritime_events`` row (its
 full record in ``data``) plus :class:`~watchfloor.store.models.Provenance` rows: one ``ais`` row per
 AIS position it cites (MMSI, time, file and line) and one ``list_entry`` row per sanctions-list
-entry its vessels link to. Ids are the events' deterministic ids, so saving the same detection
-twice changes nothing.
+entry its vessels link to on an identifier (IMO, MMSI, call sign). Name-only links are weak (many
+ships share a name): they stay in ``data`` but not in ``list_entries`` or the provenance. Ids are
+the events' deterministic ids, so saving the same detection twice changes nothing.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _provenance(event: MaritimeEvent) -> list[Provenance]:
                 ais=ref.to_dict(),
             )
         )
-    for key in sorted({link.entry_key for link in event.links}):
+    for key in sorted({link.entry_key for link in event.links if link.strong}):
         rows.append(
             Provenance(
                 id=stable_id("prov", SUBJECT, event.id, "list_entry", key),
@@ -63,35 +64,48 @@ def _provenance(event: MaritimeEvent) -> list[Provenance]:
 
 
 def save_events(store: Store, events: list[MaritimeEvent]) -> int:
-    """Insert or replace ``events`` with their provenance; returns how many were written."""
+    """Insert or update ``events`` with their own provenance; returns how many were written.
+
+    Rows are updated in place, never deleted and re-inserted: other records (alerts, merges)
+    point at maritime events through their own provenance rows, and those must survive a re-run.
+    Only this event's own provenance (``subject_kind == "maritime_event"``) is replaced.
+    """
     now = datetime.now(UTC)
     with store.session() as session:
         ids = [e.id for e in events]
+        existing: dict[str, MaritimeEventRow] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
-            session.execute(delete(Provenance).where(Provenance.maritime_event_id.in_(part)))
-            session.execute(delete(MaritimeEventRow).where(MaritimeEventRow.id.in_(part)))
+            session.execute(
+                delete(Provenance).where(Provenance.subject_kind == SUBJECT, Provenance.subject_id.in_(part))
+            )
+            existing.update(
+                (row.id, row)
+                for row in session.scalars(select(MaritimeEventRow).where(MaritimeEventRow.id.in_(part)))
+            )
         session.flush()
         for event in events:
             imo, name = _vessel(event)
-            session.add(
-                MaritimeEventRow(
-                    id=event.id,
-                    kind=event.kind.value,
-                    mmsi=event.mmsi,
-                    other_mmsi=event.other_mmsi,
-                    imo=imo,
-                    vessel_name=name,
-                    start=event.start,
-                    end=event.end,
-                    lat=event.lat,
-                    lon=event.lon,
-                    port=event.details.get("port"),
-                    list_entries=sorted({link.entry_key for link in event.links}),
-                    data=event.to_dict(),
-                    created_at=now,
-                )
-            )
+            values = {
+                "kind": event.kind.value,
+                "mmsi": event.mmsi,
+                "other_mmsi": event.other_mmsi,
+                "imo": imo,
+                "vessel_name": name,
+                "start": event.start,
+                "end": event.end,
+                "lat": event.lat,
+                "lon": event.lon,
+                "port": event.details.get("port"),
+                "list_entries": sorted({link.entry_key for link in event.links if link.strong}),
+                "data": event.to_dict(),
+            }
+            row = existing.get(event.id)
+            if row is None:
+                session.add(MaritimeEventRow(id=event.id, created_at=now, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
         session.flush()
         session.add_all([row for event in events for row in _provenance(event)])
     return len(events)

@@ -10,14 +10,14 @@ from typing import Any
 
 import polars as pl
 import pytest
-from ais_samples import (
+
+from tests.sources.ais.ais_samples import (
     encode,
     pyais_reference,
     random_lines,
     tag_block,
     with_checksum,
 )
-
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.nmea import NmeaDecoder, decode_nmea_lines, read_nmea
 from watchfloor.sources.ais.report import Cause, ReadReport

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lists_testdata import FIXTURES, OFAC_ADD, OFAC_ALT, OFAC_SDN, UK_DIR, UN_FILE
 
+from tests.sources.lists.lists_testdata import FIXTURES, OFAC_ADD, OFAC_ALT, OFAC_SDN, UK_DIR, UN_FILE
 from watchfloor.sources.lists.ofac import read_ofac_csv
 from watchfloor.sources.lists.records import ListEntry
 from watchfloor.sources.lists.uk import read_uk_tables

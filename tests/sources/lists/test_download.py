@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lists_testdata import OFAC_ADD, OFAC_ALT, OFAC_SDN, UN_FILE, ListServer
 
+from tests.sources.lists.lists_testdata import OFAC_ADD, OFAC_ALT, OFAC_SDN, UN_FILE, ListServer
 from watchfloor.errors import FetchError
 from watchfloor.sources.lists.download import OFFICIAL_LISTS, current_list_file, fetch_list, file_url
 from watchfloor.sources.lists.formats import ListFormat

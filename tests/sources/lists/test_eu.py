@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from lists_testdata import by_id
-
+from tests.sources.lists.lists_testdata import by_id
 from watchfloor.sources.lists.eu import published_date, read_eu
 from watchfloor.sources.lists.records import IdScheme, ListSource, NameKind, Schema
 

@@ -6,8 +6,8 @@ import gzip
 from pathlib import Path
 
 import pytest
-from lists_testdata import OFAC_ADD, OFAC_ALT, OFAC_SDN, UK_DIR, UN_FILE
 
+from tests.sources.lists.lists_testdata import OFAC_ADD, OFAC_ALT, OFAC_SDN, UK_DIR, UN_FILE
 from watchfloor.errors import InputError
 from watchfloor.sources.lists.formats import ListFile, ListFormat, detect_format, group_files, read_list
 from watchfloor.sources.lists.records import ListSource

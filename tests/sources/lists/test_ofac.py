@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from lists_testdata import OFAC_SDN, by_caption, by_id
 
+from tests.sources.lists.lists_testdata import OFAC_SDN, by_caption, by_id
 from watchfloor.errors import InputError
 from watchfloor.sources.lists.ofac import parse_remarks, published_date_xml, read_ofac_csv, read_ofac_xml
 from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind, Schema

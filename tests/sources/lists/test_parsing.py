@@ -6,8 +6,8 @@ import gzip
 from pathlib import Path
 
 import pytest
-from lists_testdata import UN_FILE
 
+from tests.sources.lists.lists_testdata import UN_FILE
 from watchfloor.errors import InputError
 from watchfloor.sources.lists.formats import read_list
 from watchfloor.sources.lists.parsing import country_code, decode_text, parse_partial_date, partial_date

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from lists_testdata import by_id
 
+from tests.sources.lists.lists_testdata import by_id
 from watchfloor.errors import InputError
 from watchfloor.sources.lists.records import IdScheme, ListEntry, ListSource, NameKind, Schema
 from watchfloor.sources.lists.uk import published_date_xml, read_uk_tables, read_uk_xml

@@ -6,8 +6,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from lists_testdata import UN_FILE, by_id
-
+from tests.sources.lists.lists_testdata import UN_FILE, by_id
 from watchfloor.sources.lists.records import IdScheme, ListEntry, ListSource, NameKind, Schema
 from watchfloor.sources.lists.un import published_date
 
