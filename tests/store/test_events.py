@@ -68,3 +68,24 @@ def test_the_same_event_from_two_reports_is_one_event(store_url: str) -> None:
         since = list_events(session, since=__import__("datetime").date(2024, 11, 1))
         assert all((r["date_end"] or r["date_start"]).isoformat() >= "2024-11-01" for r in since)
     store.close()
+
+
+def test_claim_date_ranges_and_mention_actors_are_columns(sqlite_url: str, founding_report: Path) -> None:
+    """ "last week" in a report of 2024-10-29 is stored as 2024-10-21..27; "Pyongyang" as actor kp."""
+    from datetime import date
+
+    store = open_store(sqlite_url)
+    reports, _ = read_batch([founding_report], None, None)
+    [extraction] = list(extract_reports(reports))
+    with store.session() as session:
+        save_extraction(session, reports[0], extraction)
+    with store.session() as session:
+        ranges = session.execute(
+            select(Claim.claimed_on, Claim.claimed_until).where(Claim.claimed_until.is_not(None))
+        ).all()
+        assert (date(2024, 10, 21), date(2024, 10, 27)) in [tuple(r) for r in ranges]
+        single = session.scalars(select(Claim).where(Claim.speaker.like("%Sabrina Singh%"))).first()
+        assert single is not None and single.claimed_on == date(2024, 10, 28) and single.claimed_until is None
+        actors = {m.text: m.actor for m in session.scalars(select(Mention).where(Mention.actor.is_not(None)))}
+        assert actors.get("Pyongyang") == "kp" and actors.get("Moscow") == "ru"
+    store.close()

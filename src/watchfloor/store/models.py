@@ -158,6 +158,8 @@ class Mention(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"), index=True)
     label: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The gazetteer actor the name stands for (``kp`` for "Pyongyang"), where one matched."""
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
@@ -177,7 +179,7 @@ class Event(Base):
     object: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(Text)
     date_start: Mapped[date | None] = mapped_column(Date, index=True)
-    date_end: Mapped[date | None] = mapped_column(Date)
+    date_end: Mapped[date | None] = mapped_column(Date, index=True)
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="extracted")
     """extracted | confirmed | rejected: the latest analyst review, the full trail in ``reviews``."""
@@ -204,6 +206,8 @@ class Claim(Base):
     credibility: Mapped[int] = mapped_column(Integer, default=6)
     """Admiralty information credibility 1-6 (6: cannot be judged)."""
     claimed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    claimed_until: Mapped[date | None] = mapped_column(Date)
+    """End of the claim's date when it is a range ("last week"); None for a single day."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     event: Mapped[Event] = relationship(back_populates="claims")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:01:33.502799
+Create Date: 2026-11-25 13:21:14.981430
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_events_date_end"), ["date_end"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_date_start"), ["date_start"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_type"), ["type"], unique=False)
 
@@ -160,6 +161,7 @@ def upgrade() -> None:
         sa.Column("reliability", sa.String(length=1), nullable=False),
         sa.Column("credibility", sa.Integer(), nullable=False),
         sa.Column("claimed_on", sa.Date(), nullable=True),
+        sa.Column("claimed_until", sa.Date(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
@@ -253,6 +255,7 @@ def upgrade() -> None:
         sa.Column("document_id", sa.String(length=64), nullable=False),
         sa.Column("entity_id", sa.String(length=64), nullable=True),
         sa.Column("label", sa.String(length=32), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
@@ -266,6 +269,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentions")),
     )
     with op.batch_alter_table("mentions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mentions_actor"), ["actor"], unique=False)
         batch_op.create_index(batch_op.f("ix_mentions_document_id"), ["document_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mentions_entity_id"), ["entity_id"], unique=False)
 
@@ -321,6 +325,7 @@ def downgrade() -> None:
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mentions_entity_id"))
         batch_op.drop_index(batch_op.f("ix_mentions_document_id"))
+        batch_op.drop_index(batch_op.f("ix_mentions_actor"))
 
     op.drop_table("mentions")
     with op.batch_alter_table("list_entries", schema=None) as batch_op:
@@ -363,6 +368,7 @@ def downgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_type"))
         batch_op.drop_index(batch_op.f("ix_events_date_start"))
+        batch_op.drop_index(batch_op.f("ix_events_date_end"))
 
     op.drop_table("events")
     with op.batch_alter_table("entities", schema=None) as batch_op:
