@@ -50,6 +50,7 @@ from watchfloor.sources.lists.records import (
     ListSource,
     NameKind,
     Schema,
+    unique_identifiers,
 )
 
 ENTRY_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={id}"
@@ -292,7 +293,7 @@ def _csv_entry(
         nationalities=unique(nationalities),
         gender=facts.gender if facts.gender in ("male", "female") else None,
         addresses=unique(addresses),
-        identifiers=_unique_ids(identifiers),
+        identifiers=unique_identifiers(identifiers),
         programmes=programmes,
         listed_on=None,
         remarks=remarks,
@@ -309,17 +310,6 @@ def _merge_names(names: list[EntryName]) -> list[EntryName]:
         if key and key not in seen:
             seen.add(key)
             out.append(name)
-    return out
-
-
-def _unique_ids(identifiers: list[Identifier]) -> list[Identifier]:
-    seen: set[tuple[str, str]] = set()
-    out: list[Identifier] = []
-    for ident in identifiers:
-        key = (ident.scheme.value, ident.value.upper())
-        if key not in seen:
-            seen.add(key)
-            out.append(ident)
     return out
 
 
@@ -448,7 +438,7 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
         nationalities=unique(nationalities),
         gender=gender if gender in ("male", "female") else None,
         addresses=unique(addresses),
-        identifiers=_unique_ids(identifiers),
+        identifiers=unique_identifiers(identifiers),
         programmes=programmes,
         listed_on=None,
         remarks=remarks,

@@ -76,6 +76,18 @@ class Identifier:
     note: str | None = None
 
 
+def unique_identifiers(identifiers: list[Identifier]) -> list[Identifier]:
+    """Identifiers in their first order, without repeats of the same scheme and value (any case)."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Identifier] = []
+    for ident in identifiers:
+        key = (ident.scheme.value, ident.value.upper())
+        if key not in seen:
+            seen.add(key)
+            out.append(ident)
+    return out
+
+
 @dataclass
 class ListEntry:
     """One designation on one list: a person, organisation or vessel with all it carries.

@@ -48,6 +48,7 @@ from watchfloor.sources.lists.records import (
     ListSource,
     NameKind,
     Schema,
+    unique_identifiers,
 )
 
 TABLE_PREFIX = "uk_sanctions_list_derived_"
@@ -187,7 +188,7 @@ def read_uk_tables(path: Path) -> Iterator[ListEntry]:
             birth_places=unique(birth_places.get(uid, [])),
             nationalities=unique(nationalities.get(uid, [])),
             addresses=unique(addresses.get(uid, [])),
-            identifiers=_dedupe_ids(ids),
+            identifiers=unique_identifiers(ids),
             programmes=[_regime(uid)],
             listed_on=_uk_date(row["date_designated"]),
             remarks=None,
@@ -209,17 +210,6 @@ def _dedupe_names(names: list[EntryName]) -> list[EntryName]:
         if key not in seen:
             seen.add(key)
             out.append(name)
-    return out
-
-
-def _dedupe_ids(ids: list[Identifier]) -> list[Identifier]:
-    seen: set[tuple[str, str]] = set()
-    out: list[Identifier] = []
-    for ident in ids:
-        key = (ident.scheme.value, ident.value.upper())
-        if key not in seen:
-            seen.add(key)
-            out.append(ident)
     return out
 
 
@@ -334,7 +324,7 @@ def _xml_entry(elem: ET.Element, place: str) -> ListEntry:
         nationalities=unique(nationalities),
         gender=genders[0] if genders and genders[0] in ("male", "female") else None,
         addresses=unique(addresses),
-        identifiers=_dedupe_ids(identifiers),
+        identifiers=unique_identifiers(identifiers),
         programmes=[regime] if regime else [_regime(uid)],
         listed_on=_uk_date(child_text(elem, "DateDesignated")),
         remarks=remarks or None,
