@@ -14,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from watchfloor.errors import ConfigError
+from watchfloor.vocabulary import read_vocabulary
 
 
 class Status(enum.StrEnum):
@@ -196,13 +196,7 @@ def parse_policy(data: Any, origin: str) -> Policy:
 
 def read_policy(path: Path) -> Policy:
     """Read and validate the policy at ``path``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read policy: {exc.strerror}", path) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", path) from exc
-    return parse_policy(data, str(path))
+    return parse_policy(*read_vocabulary("watchfloor.assess", "policy.yaml", path))
 
 
 @lru_cache(maxsize=8)

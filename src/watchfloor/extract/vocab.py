@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from watchfloor.errors import ConfigError
 from watchfloor.extract.ontology import (
@@ -25,6 +22,7 @@ from watchfloor.extract.ontology import (
     Role,
     Stance,
 )
+from watchfloor.vocabulary import read_vocabulary
 
 ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
 """Entity labels that can fill an actor slot."""
@@ -354,38 +352,22 @@ def parse_cues(data: Any, origin: str) -> Cues:
 # --- loading ----------------------------------------------------------------------------------------
 
 
-def _load_yaml(name: str, path: Path | None) -> tuple[Any, str]:
-    if path is None:
-        text = resources.files("watchfloor.extract").joinpath(name).read_text("utf-8")
-        origin = f"watchfloor/extract/{name}"
-    else:
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
-        origin = str(path)
-    try:
-        return yaml.safe_load(text), origin
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", origin) from exc
-
-
 @lru_cache(maxsize=4)
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """The gazetteer: the shipped one, or the file given."""
-    return parse_gazetteer(*_load_yaml("gazetteer.yaml", path))
+    return parse_gazetteer(*read_vocabulary("watchfloor.extract", "gazetteer.yaml", path))
 
 
 @lru_cache(maxsize=4)
 def load_ontology(path: Path | None = None) -> Ontology:
     """The event ontology: the shipped one, or the file given."""
-    return parse_ontology(*_load_yaml("ontology.yaml", path))
+    return parse_ontology(*read_vocabulary("watchfloor.extract", "ontology.yaml", path))
 
 
 @lru_cache(maxsize=4)
 def load_cues(path: Path | None = None) -> Cues:
     """The claim cues: the shipped ones, or the file given."""
-    return parse_cues(*_load_yaml("cues.yaml", path))
+    return parse_cues(*read_vocabulary("watchfloor.extract", "cues.yaml", path))
 
 
 def configured_gazetteer() -> Gazetteer:

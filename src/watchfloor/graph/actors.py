@@ -1,16 +1,24 @@
-"""Canonical state actors: "Pyongyang", "DPRK" and "North Korean" are one actor, ``kp``."""
+"""Canonical actors for resolution: "Pyongyang", "DPRK" and "North Korean" are one actor, ``kp``.
+
+The names come from the extraction gazetteer (``extract/gazetteer.yaml``, replaceable through
+``Settings.gazetteer_file``), so that the names extraction recognises and the names resolution
+joins are one vocabulary. Resolution works at the level of top-level actors: states, and
+international bodies that belong to no state (EU, UN, NATO). An institution or unit that acts for
+a state (the Pentagon, the KPA) resolves to that state; people, weapons, vessels and places do not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
 from normality import normalize
 
-from watchfloor.errors import ConfigError
+from watchfloor.extract.vocab import Gazetteer, configured_gazetteer
+
+TOP_KINDS = frozenset({"state", "institution"})
+"""Gazetteer kinds that can be a top-level actor (when they are affiliated to nothing)."""
+ACTING_KINDS = frozenset({"state", "institution", "unit"})
+"""Gazetteer kinds whose names stand for the top-level actor they belong to."""
 
 
 @dataclass(frozen=True)
@@ -26,54 +34,51 @@ def _key(text: str) -> str:
     return normalize(text.replace(".", ""), lowercase=True, ascii=False) or ""
 
 
-def read_actors(path: Path) -> list[StateActor]:
-    """Read and validate an actors YAML file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read actors: {exc}", path) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("states"), list):
-        raise ConfigError("expected a mapping with a 'states' list", path)
-    actors: list[StateActor] = []
-    for index, item in enumerate(data["states"]):
-        if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
-            raise ConfigError(f"states[{index}]: needs id and name", path)
-        aliases = tuple(str(a) for a in item.get("aliases") or [])
-        actors.append(StateActor(str(item["id"]).lower(), str(item["name"]), aliases))
-    return actors
+_derived: dict[int, tuple[Gazetteer, tuple[StateActor, ...], dict[str, str]]] = {}
+"""Actors and alias index per gazetteer object (the gazetteer is loaded once per file)."""
 
 
-@lru_cache(maxsize=1)
-def state_actors() -> tuple[StateActor, ...]:
-    """The shipped state actors."""
-    return tuple(read_actors(Path(str(resources.files("watchfloor.graph") / "actors.yaml"))))
-
-
-@lru_cache(maxsize=1)
-def _alias_index() -> dict[str, str]:
+def _derive(gazetteer: Gazetteer) -> tuple[tuple[StateActor, ...], dict[str, str]]:
+    hit = _derived.get(id(gazetteer))
+    if hit is not None and hit[0] is gazetteer:
+        return hit[1], hit[2]
+    aliases: dict[str, list[str]] = {}
+    for actor in gazetteer.actors.values():
+        top = gazetteer.state_of(actor.id)
+        if actor.kind not in ACTING_KINDS or top is None or gazetteer.actors[top].kind not in TOP_KINDS:
+            continue
+        aliases.setdefault(top, []).extend((*actor.names, *actor.metonyms, *actor.adjectives))
+    actors = tuple(
+        StateActor(top, gazetteer.actors[top].name, tuple(dict.fromkeys(names)))
+        for top, names in aliases.items()
+    )
     index: dict[str, str] = {}
-    for actor in state_actors():
-        for name in (actor.id, actor.name, *actor.aliases):
-            index.setdefault(_key(name), actor.id)
-    return index
+    for state in actors:
+        for name in (state.id, state.name, *state.aliases):
+            index.setdefault(_key(name), state.id)
+    _derived[id(gazetteer)] = (gazetteer, actors, index)
+    return actors, index
+
+
+def state_actors() -> tuple[StateActor, ...]:
+    """The top-level actors of the gazetteer in force, each with every name that stands for it."""
+    return _derive(configured_gazetteer())[0]
 
 
 def canonical_actor(value: str | None) -> str | None:
-    """The canonical id of a state actor named ``value`` (id, name, capital, adjective), else the
-    value itself lower-cased: unknown actors keep their own id."""
+    """The canonical id of a top-level actor named ``value`` (id, name, capital, adjective, an
+    institution acting for it), else the value itself lower-cased: unknown actors keep their own id."""
     if value is None:
         return None
     text = value.strip()
     if not text:
         return None
-    return _alias_index().get(_key(text), text.lower())
+    return _derive(configured_gazetteer())[1].get(_key(text), text.lower())
 
 
 def actor_name(actor_id: str | None) -> str:
     """A readable name for an actor id (``kp`` -> ``North Korea``)."""
     if actor_id is None:
         return "unknown"
-    for actor in state_actors():
-        if actor.id == actor_id:
-            return actor.name
-    return actor_id
+    actor = configured_gazetteer().actors.get(actor_id)
+    return actor.name if actor is not None else actor_id

@@ -4,7 +4,7 @@
 
 - states: every actor id of the events and claims, and every mention whose text names a state
   ("Pyongyang", "North Korean"), resolve to one ``Country`` entity per state (alias table in
-  ``graph/actors.yaml``);
+  ``extract/gazetteer.yaml``);
 - vessels: one entity per MMSI seen in AIS; it is merged into the list entry its maritime events
   link to (the maritime linker's match on IMO/MMSI) or that has the same IMO in the screening
   index; list entries of one vessel on several lists are merged into one;

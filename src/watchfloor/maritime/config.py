@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from watchfloor.errors import ConfigError
+from watchfloor.vocabulary import read_vocabulary
 
 
 class GapConfig(BaseModel):
@@ -70,21 +70,14 @@ class DetectionConfig(BaseModel):
         return self
 
 
-def _parse(text: str, where: str) -> DetectionConfig:
+def _parse(data: Any, where: str) -> DetectionConfig:
     try:
-        return DetectionConfig.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
+        return DetectionConfig.model_validate(data)
+    except ValidationError as exc:
         raise ConfigError(f"invalid detection config: {exc}", where) from exc
 
 
 @lru_cache(maxsize=8)
 def load_detection_config(path: Path | None = None) -> DetectionConfig:
     """The thresholds in ``path``, or the shipped defaults when ``path`` is None."""
-    if path is None:
-        text = resources.files("watchfloor.maritime").joinpath("detection.yaml").read_text("utf-8")
-        return _parse(text, "watchfloor/maritime/detection.yaml")
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read detection config: {exc.strerror}", path) from exc
-    return _parse(text, str(path))
+    return _parse(*read_vocabulary("watchfloor.maritime", "detection.yaml", path))

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import polars as pl
-import yaml
 
 from watchfloor.maritime.config import DetectionConfig
 from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
+from watchfloor.vocabulary import read_vocabulary
 
 
 @lru_cache(maxsize=1)
 def mid_flags() -> dict[str, str]:
     """MID (three digits) to ISO country code, from the shipped ITU table subset."""
-    text = resources.files("watchfloor.maritime").joinpath("mids.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data, _origin = read_vocabulary("watchfloor.maritime", "mids.yaml")
     return {str(k): str(v) for k, v in data["mids"].items()}
 
 

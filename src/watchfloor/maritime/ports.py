@@ -8,14 +8,14 @@ encounters, as Global Fishing Watch excludes events near anchorages).
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import polars as pl
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from watchfloor.errors import ConfigError
+from watchfloor.vocabulary import read_vocabulary
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEG_LAT = 111.195
@@ -39,10 +39,10 @@ class PortTable(BaseModel):
     ports: list[Port]
 
 
-def _parse(text: str, where: str) -> PortTable:
+def _parse(data: Any, where: str) -> PortTable:
     try:
-        table = PortTable.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
+        table = PortTable.model_validate(data)
+    except ValidationError as exc:
         raise ConfigError(f"invalid ports file: {exc}", where) from exc
     ids = [p.id for p in table.ports]
     if len(set(ids)) != len(ids):
@@ -53,14 +53,7 @@ def _parse(text: str, where: str) -> PortTable:
 @lru_cache(maxsize=8)
 def load_ports(path: Path | None = None) -> PortTable:
     """The ports in ``path``, or the shipped default table when ``path`` is None."""
-    if path is None:
-        text = resources.files("watchfloor.maritime").joinpath("ports.yaml").read_text("utf-8")
-        return _parse(text, "watchfloor/maritime/ports.yaml")
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read ports file: {exc.strerror}", path) from exc
-    return _parse(text, str(path))
+    return _parse(*read_vocabulary("watchfloor.maritime", "ports.yaml", path))
 
 
 def haversine_km(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr | float, lon2: pl.Expr | float) -> pl.Expr:

@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from watchfloor.errors import ConfigError
+from watchfloor.vocabulary import read_vocabulary
 
 SHIPPED_TABLE = "source_grades.yaml"
 
@@ -110,19 +108,7 @@ def parse_table(data: Any, origin: str) -> SourceTable:
 
 def load_table(path: Path | None = None) -> SourceTable:
     """Load a grade table from ``path``, or the shipped one."""
-    if path is None:
-        text = resources.files("watchfloor.sources").joinpath(SHIPPED_TABLE).read_text("utf-8")
-        origin = f"watchfloor/sources/{SHIPPED_TABLE}"
-    else:
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read source grades: {exc.strerror}", path) from exc
-        origin = str(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", origin) from exc
+    data, origin = read_vocabulary("watchfloor.sources", SHIPPED_TABLE, path)
     return parse_table(data, origin)
 
 
