@@ -153,10 +153,6 @@ class RuleLayer:
         return _DocRules(self, doc, context).run()
 
 
-def _label_of(vocab: Any, match_id: int) -> str:
-    return str(vocab.strings[match_id])
-
-
 class _DocRules:
     """The rules applied to one document (holds per-document indexes)."""
 

@@ -74,11 +74,6 @@ def _extraction(
     )
 
 
-def extract_report(report: Report) -> Extraction:
-    """Extract one report with the shared pipeline."""
-    return next(extract_reports([report]))
-
-
 # --- parallel extraction ------------------------------------------------------------------------
 # spaCy's own ``n_process`` ships every parsed Doc back to the parent, which then runs the rule
 # layer alone; here each worker process runs the whole pipeline (spaCy and rules) on its chunk and

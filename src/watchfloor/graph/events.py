@@ -80,11 +80,3 @@ def cluster_events(events: Sequence[EventLike]) -> list[EventCluster]:
     for event in ordered:
         groups.setdefault(find(event.id), []).append(event.id)
     return [EventCluster(root, tuple(ids)) for root, ids in sorted(groups.items())]
-
-
-def cluster_of(events: Sequence[EventLike], event_id: str) -> EventCluster | None:
-    """The cluster holding ``event_id``, if that event is among ``events``."""
-    for cluster in cluster_events(events):
-        if event_id in cluster.event_ids:
-            return cluster
-    return None

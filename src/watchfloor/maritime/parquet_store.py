@@ -28,7 +28,6 @@ from pathlib import Path
 import polars as pl
 
 from watchfloor.errors import InputError, StoreError
-from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES, file_sha256
 from watchfloor.sources.ais.reader import read_ais
 from watchfloor.sources.ais.report import ReadReport
@@ -179,14 +178,6 @@ def ingest_file(
         manifest_path,
     )
     return IngestResult(source, sha, report, replaced=replaced, parts=parts)
-
-
-def write_batch(batch: AisBatch, data_dir: Path, stem: str) -> list[str]:
-    """Write already-decoded rows (e.g. from a generator) under the part name ``stem``."""
-    root = store_root(data_dir)
-    return _write_partitions(root, POSITIONS, batch.positions, stem) + _write_partitions(
-        root, STATIC, batch.static, stem
-    )
 
 
 def _parts(data_dir: Path, kind: str, start: date | None, end: date | None) -> list[Path]:

@@ -76,20 +76,7 @@ def port_d2(port: Port, lat: pl.Expr, lon: pl.Expr) -> pl.Expr:
     return dy * dy + dx * dx
 
 
-def port_expr(ports: list[Port], lat: pl.Expr, lon: pl.Expr, extra_km: float = 0.0) -> pl.Expr:
-    """The id of the first port whose radius (plus ``extra_km``) contains the point, else null.
-
-    Watched ports' own radii do not overlap, so "first" is "the" port for visits.
-    """
-    hits = [pl.when(port_d2(p, lat, lon) <= (p.radius_km + extra_km) ** 2).then(pl.lit(p.id)) for p in ports]
-    return pl.coalesce(hits) if hits else pl.lit(None, dtype=pl.String)
-
-
 def _cos_deg(value: float) -> float:
     import math
 
     return math.cos(math.radians(min(value, 89.9)))
-
-
-def port_by_id(ports: list[Port]) -> dict[str, Port]:
-    return {p.id: p for p in ports}

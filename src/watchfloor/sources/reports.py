@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from html.parser import HTMLParser
@@ -379,12 +379,3 @@ def read_many(paths: Iterable[Path], published: date | None = None, source: str 
         total.reports.extend(outcome.reports)
         total.errors.extend(outcome.errors)
     return total
-
-
-def as_date(value: str | date | datetime | None) -> date | None:
-    """A date from an ISO string, a date or a datetime (CLI flags and JSON come in all three)."""
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(value)
