@@ -220,7 +220,7 @@ def merge(
         return False
     if entity.merged_into is not None:
         if entity.merged_into == root:
-            _add_evidence(session, entity.id, root, evidence)  # restore rows a rewrite removed
+            _add_evidence(session, entity.id, root, evidence)  # the merge stands: keep any new evidence
         return False
     entity.merged_into = root
     entity.data = {
