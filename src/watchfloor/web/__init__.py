@@ -1,0 +1,1 @@
+"""The web dashboard face: pages and vendored assets served by ``watchfloor serve``."""
