@@ -73,7 +73,9 @@ def _allowed(marking: str | Tlp, level: Tlp) -> bool:
     return exportable(marking, level)
 
 
-def _event_in_window(event: Event, claims: list[Claim], docs: dict[str, Document], since: date | None) -> bool:
+def _event_in_window(
+    event: Event, claims: list[Claim], docs: dict[str, Document], since: date | None
+) -> bool:
     if since is None:
         return True
     days = [event.date_end or event.date_start] if event.date_start else []
@@ -182,8 +184,8 @@ def _select_list_entries(session: Session, sel: Selection) -> None:
     active = select(ListVersion.id).where(ListVersion.active.is_(True))
     by_source: dict[str, set[str]] = defaultdict(set)
     for key in wanted:
-        source, _, entry = key.partition(":")
-        by_source[source].add(entry)
+        source, _, entry_id = key.partition(":")
+        by_source[source].add(entry_id)
     for source, entries in sorted(by_source.items()):
         stmt = select(ListEntryRecord).where(
             ListEntryRecord.version_id.in_(active),

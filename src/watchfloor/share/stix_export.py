@@ -125,7 +125,9 @@ class BundleBuilder:
         self.levels[obj_id] = tlp
         return obj_id
 
-    def common(self, stix_type: str, obj_id: str, created: str, modified: str | None = None) -> dict[str, Any]:
+    def common(
+        self, stix_type: str, obj_id: str, created: str, modified: str | None = None
+    ) -> dict[str, Any]:
         return {
             "type": stix_type,
             "spec_version": "2.1",
@@ -255,7 +257,9 @@ class _Exporter:
             if actor in self.sel.policy.pair:
                 obj_id = stix_id("threat-actor", "state", actor)
                 obj = self.b.common("threat-actor", obj_id, timestamp(EPOCH))
-                obj.update(name=actor_name(actor), threat_actor_types=["nation-state"], x_watchfloor_actor=actor)
+                obj.update(
+                    name=actor_name(actor), threat_actor_types=["nation-state"], x_watchfloor_actor=actor
+                )
             else:
                 obj_id = stix_id("identity", "state", actor)
                 obj = self.b.common("identity", obj_id, timestamp(EPOCH))
@@ -512,7 +516,9 @@ class _Exporter:
         assert assessment is not None
         stage = assessment.current_stage
         contents = sorted(
-            i for i, o in self.b.objects.items() if o["type"] not in ("marking-definition", "extension-definition")
+            i
+            for i, o in self.b.objects.items()
+            if o["type"] not in ("marking-definition", "extension-definition")
         )
         stamps = [str(o.get("modified") or o["created"]) for o in self.b.objects.values()]
         published_days = [d.published for d in self.sel.documents.values() if d.published]
@@ -530,8 +536,11 @@ class _Exporter:
             object_refs=contents,
             x_watchfloor_stage_level=stage.level,
             x_watchfloor_stage_ref=stage_ref,
-            x_watchfloor_algorithms={"export": EXPORT_ALGORITHM, **assessment.algorithms,
-                                     "assessment": assessment.algorithm},  # fmt: skip
+            x_watchfloor_algorithms={
+                "export": EXPORT_ALGORITHM,
+                **assessment.algorithms,
+                "assessment": assessment.algorithm,
+            },  # fmt: skip
             x_watchfloor_indicators={r.id: r.status.value for r in assessment.indicators},
             x_watchfloor_tlp_ceiling=self.sel.level.value,
         )
@@ -554,7 +563,9 @@ class _Exporter:
             if unknown:  # a property the extension does not define would make the bundle lie
                 raise RuntimeError(f"undeclared STIX properties {sorted(unknown)} on {obj_id}")
         markings = [t.marking() for t in sorted(used_tlp, key=lambda t: t.rank)] + [self.b.pap.marking()]
-        ordered = sorted(self.b.objects.values(), key=lambda o: (_TYPE_ORDER.get(str(o["type"]), 50), o["id"]))
+        ordered = sorted(
+            self.b.objects.values(), key=lambda o: (_TYPE_ORDER.get(str(o["type"]), 50), o["id"])
+        )
         return markings + ordered
 
 

@@ -53,7 +53,9 @@ class Tlp(enum.StrEnum):
             "id": marking_id,
             "created": created,
             "name": self.label,
-            "extensions": {TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": self.value}},
+            "extensions": {
+                TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": self.value}
+            },
         }
 
 
