@@ -25,8 +25,14 @@ from watchfloor.share.tlp import Tlp
 from watchfloor.store.ids import stable_id
 
 FTM_ALGORITHM = "ftm-export-v1"
-_SCHEMA = {"Person": "Person", "Organization": "Organization", "Vessel": "Vessel", "Country": "PublicBody",
-           "LegalEntity": "LegalEntity", "Company": "Company"}  # fmt: skip
+_SCHEMA = {
+    "Person": "Person",
+    "Organization": "Organization",
+    "Vessel": "Vessel",
+    "Country": "PublicBody",
+    "LegalEntity": "LegalEntity",
+    "Company": "Company",
+}
 
 
 def _make(schema: str, *key: Any, tlp: Tlp | str) -> EntityProxy:

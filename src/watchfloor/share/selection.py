@@ -78,7 +78,7 @@ def _event_in_window(
 ) -> bool:
     if since is None:
         return True
-    days = [event.date_end or event.date_start] if event.date_start else []
+    days: list[date | None] = [event.date_end or event.date_start] if event.date_start else []
     days += [c.claimed_until or c.claimed_on for c in claims if c.claimed_on]
     days += [docs[c.document_id].published for c in claims if c.document_id in docs]
     known = [d for d in days if d is not None]
@@ -110,8 +110,8 @@ def select_for_partner(
             continue
         kept = []
         for claim in claims:
-            doc = all_docs.get(claim.document_id)
-            effective = strictest(claim.tlp, event.tlp, doc.tlp if doc else "red")
+            source_doc = all_docs.get(claim.document_id)
+            effective = strictest(claim.tlp, event.tlp, source_doc.tlp if source_doc else "red")
             if claim.document_id in sel.documents and _allowed(effective, tlp):
                 kept.append(claim)
                 sel.claim_tlp[claim.id] = effective

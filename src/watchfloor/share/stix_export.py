@@ -165,8 +165,11 @@ class _Exporter:
     # -- objects from configuration ------------------------------------------------------------
     def producer(self) -> None:
         obj = self.b.common("identity", self.producer_id, timestamp(EPOCH))
-        obj.update(name=self.producer_name, identity_class="system",
-                   description="The watchfloor store this bundle was exported from.")  # fmt: skip
+        obj.update(
+            name=self.producer_name,
+            identity_class="system",
+            description="The watchfloor store this bundle was exported from.",
+        )
         self.b.add(obj, Tlp.CLEAR)
 
     def vessel_extension(self) -> None:
@@ -358,8 +361,16 @@ class _Exporter:
             key = f"imo:{imos[0]}" if imos else f"mmsi:{mmsis[0]}" if mmsis else f"entity:{entity.id}"
             entry = (entity.data or {}).get("list_entry")
             entries = sorted({str(entry)} if entry else set())
-            vessel_id = self._vessel(key, entity.caption, imos[:1], mmsis, entity.country, entries,
-                                     self.sel.entity_tlp(entity.id), timestamp(entity.created_at))  # fmt: skip
+            vessel_id = self._vessel(
+                key,
+                entity.caption,
+                imos[:1],
+                mmsis,
+                entity.country,
+                entries,
+                self.sel.entity_tlp(entity.id),
+                timestamp(entity.created_at),
+            )
             for imo in imos:
                 self.vessel_by_key[f"imo:{imo}"] = vessel_id
             for mmsi in mmsis:
@@ -396,8 +407,16 @@ class _Exporter:
             if key and key in self.vessel_by_key:
                 return self.vessel_by_key[key]
         key = f"imo:{imo}" if imo else f"mmsi:{mmsi}"
-        vessel_id = self._vessel(key, name or f"MMSI {mmsi}", [str(imo)] if imo else [],
-                                 [str(mmsi)] if mmsi else [], None, [], tlp, created)  # fmt: skip
+        vessel_id = self._vessel(
+            key,
+            name or f"MMSI {mmsi}",
+            [str(imo)] if imo else [],
+            [str(mmsi)] if mmsi else [],
+            None,
+            [],
+            tlp,
+            created,
+        )
         self.vessel_by_key[key] = vessel_id
         return vessel_id
 
@@ -411,8 +430,13 @@ class _Exporter:
                         break
             if target is None:
                 continue
-            authority = self.identity("list", entry.source, "organization", Tlp.CLEAR,
-                                      description=f"Issuer of the sanctions list {entry.source}")  # fmt: skip
+            authority = self.identity(
+                "list",
+                entry.source,
+                "organization",
+                Tlp.CLEAR,
+                description=f"Issuer of the sanctions list {entry.source}",
+            )
             obj_id = stix_id("relationship", "designation", key)
             obj = self.b.common("relationship", obj_id, timestamp(entry.listed_on or EPOCH))
             obj.update(
@@ -426,13 +450,19 @@ class _Exporter:
             if entry.listed_on:
                 obj["start_time"] = timestamp(entry.listed_on)
             if entry.url:
-                obj["external_references"] = [{"source_name": entry.source, "url": entry.url,
-                                               "external_id": entry.entry_id}]  # fmt: skip
+                obj["external_references"] = [
+                    {"source_name": entry.source, "url": entry.url, "external_id": entry.entry_id}
+                ]
             self.b.add(obj, strictest(entry.tlp, self.b.levels[target]))
 
     def maritime(self) -> None:
-        ais = self.identity("sensor", "AIS", "system", Tlp.CLEAR,
-                            description="Automatic Identification System position reports")  # fmt: skip
+        ais = self.identity(
+            "sensor",
+            "AIS",
+            "system",
+            Tlp.CLEAR,
+            description="Automatic Identification System position reports",
+        )
         for row, tlp in self.sel.maritime:
             created = timestamp(row.created_at)
             vessel = self.vessel_ref(row.mmsi, row.imo, row.vessel_name, tlp, created)
@@ -442,8 +472,11 @@ class _Exporter:
             elif row.lat is not None and row.lon is not None:
                 loc_id = stix_id("location", "point", round(row.lat, 4), round(row.lon, 4))
                 loc = self.b.common("location", loc_id, created)
-                loc.update(name=f"{row.lat:.4f}, {row.lon:.4f}", latitude=round(row.lat, 6),
-                           longitude=round(row.lon, 6))  # fmt: skip
+                loc.update(
+                    name=f"{row.lat:.4f}, {row.lon:.4f}",
+                    latitude=round(row.lat, 6),
+                    longitude=round(row.lon, 6),
+                )
                 where.append(self.b.add(loc, tlp))
             end = max(row.end, row.start)
             obj_id = stix_id("sighting", row.id)
@@ -468,16 +501,27 @@ class _Exporter:
                 other = self.vessel_ref(row.other_mmsi, None, None, tlp, created)
                 rel_id = stix_id("relationship", row.id, "met")
                 rel = self.b.common("relationship", rel_id, created)
-                rel.update(relationship_type="met", source_ref=vessel, target_ref=other,
-                           start_time=timestamp(row.start), stop_time=timestamp(end + timedelta(seconds=1)),
-                           description=self._maritime_text(row), x_watchfloor_maritime_event_id=row.id)  # fmt: skip
+                rel.update(
+                    relationship_type="met",
+                    source_ref=vessel,
+                    target_ref=other,
+                    start_time=timestamp(row.start),
+                    stop_time=timestamp(end + timedelta(seconds=1)),
+                    description=self._maritime_text(row),
+                    x_watchfloor_maritime_event_id=row.id,
+                )
                 self.b.add(rel, tlp)
             if row.kind == "port_visit" and where:
                 rel_id = stix_id("relationship", row.id, "visited")
                 rel = self.b.common("relationship", rel_id, created)
-                rel.update(relationship_type="visited", source_ref=vessel, target_ref=where[0],
-                           start_time=timestamp(row.start), stop_time=timestamp(end + timedelta(seconds=1)),
-                           x_watchfloor_maritime_event_id=row.id)  # fmt: skip
+                rel.update(
+                    relationship_type="visited",
+                    source_ref=vessel,
+                    target_ref=where[0],
+                    start_time=timestamp(row.start),
+                    stop_time=timestamp(end + timedelta(seconds=1)),
+                    x_watchfloor_maritime_event_id=row.id,
+                )
                 self.b.add(rel, tlp)
 
     @staticmethod
@@ -485,7 +529,8 @@ class _Exporter:
         who = row.vessel_name or f"MMSI {row.mmsi}"
         other = f" with MMSI {row.other_mmsi}" if row.other_mmsi else ""
         at = f" at {row.port}" if row.port else ""
-        return f"{row.kind.replace('_', ' ')}: {who}{other}{at}, {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M} UTC"
+        span = f"{row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M} UTC"
+        return f"{row.kind.replace('_', ' ')}: {who}{other}{at}, {span}"
 
     # -- reviews, report ------------------------------------------------------------------------
     def reviews(self) -> None:
@@ -525,8 +570,9 @@ class _Exporter:
         published_days += [row.end.date() for row, _ in self.sel.maritime]
         published = max(published_days) if published_days else EPOCH.date()
         obj_id = stix_id("report", "assessment", self.sel.level.value, since, self.sel.policy.version)
-        stage_ref = next((s for s in self.stage_ids if self.b.objects[s]["x_watchfloor_stage_level"] == stage.level),
-                         None)  # fmt: skip
+        stage_ref = next(
+            (s for s in self.stage_ids if self.b.objects[s]["x_watchfloor_stage_level"] == stage.level), None
+        )
         obj = self.b.common("report", obj_id, min(stamps), max(stamps))
         obj.update(
             name=f"watchfloor assessment: stage {stage.level}, {stage.name}",
@@ -540,7 +586,7 @@ class _Exporter:
                 "export": EXPORT_ALGORITHM,
                 **assessment.algorithms,
                 "assessment": assessment.algorithm,
-            },  # fmt: skip
+            },
             x_watchfloor_indicators={r.id: r.status.value for r in assessment.indicators},
             x_watchfloor_tlp_ceiling=self.sel.level.value,
         )
