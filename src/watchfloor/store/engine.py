@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -54,6 +55,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def head_revision() -> str:
+    """The newest migration shipped in the package: the revision every opened store is brought to."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "the package ships no migrations"
+    return head
 
 
 class Store:

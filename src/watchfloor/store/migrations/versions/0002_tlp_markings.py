@@ -1,6 +1,6 @@
 """TLP markings on every stored item, and the record of imported STIX objects
 
-Revision ID: 0004_markings
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-03 10:30:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_markings"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
