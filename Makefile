@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest system-deps bench clean
+.PHONY: install demo test lint typecheck pytest system-deps bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ pytest: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
+
+## make fuzz: the readers' fuzz tests and the SIGKILL trials with a long budget, random seeds
+fuzz: install system-deps
+	WATCHFLOOR_FUZZ_EXAMPLES=2000 WATCHFLOOR_FUZZ_RANDOM=1 WATCHFLOOR_CRASH_TRIALS=25 \
+		bash .ci/with-postgres.sh $(BIN)/python -m pytest -q tests/sources/lists/test_fuzz.py tests/store/test_crash_safety.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -104,6 +104,19 @@ class Settings(BaseSettings):
         default=True,
         description="Keep built screening indexes in data_dir/cache (loads in ~1 s instead of ~10 s).",
     )
+    default_tlp: str = Field(
+        default="amber",
+        pattern=r"(?i)^(tlp:)?(clear|white|green|amber|amber\+strict|red)$",
+        description="TLP 2.0 marking given to every stored item that does not say otherwise (share).",
+    )
+    default_pap: str = Field(
+        default="amber",
+        pattern=r"(?i)^(pap:)?(clear|white|green|amber|red)$",
+        description="PAP marking put on exported STIX objects (share).",
+    )
+    stix_producer: str = Field(
+        default="watchfloor", description="Name of the identity that STIX exports are created by."
+    )
     analyst: str = Field(
         default_factory=lambda: os.environ.get("USER", "analyst"),
         description="Name recorded in the audit log for review decisions.",

@@ -184,3 +184,24 @@ def test_atom_feed_entries(tmp_path: Path) -> None:
         "https://example.test/a",
     )
     assert report.text == "Satellite imagery shows containers moved from Rajin to Russia."
+
+
+def test_wire_dateline_gives_date_and_source(tmp_path: Path) -> None:
+    """Issue 17: "SEOUL, March 12, 2025 (Reuters) -" was stored with no date and grade F."""
+    from watchfloor.sources.grades import source_table
+    from watchfloor.sources.reports import read_reports
+
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "SEOUL, March 12, 2025 (Reuters) - North Korea sent more troops to Russia, officials said.\n"
+    )
+    (report,) = read_reports(path).reports
+    assert report.published == date(2025, 3, 12)
+    assert report.source == "Reuters"
+    assert source_table().grade(report.source).grade.value == "B"
+    bare = tmp_path / "bare.txt"
+    bare.write_text("SEOUL (AP) - Officials met on Tuesday.\n")
+    (undated,) = read_reports(bare).reports
+    assert undated.published is None and undated.source == "AP"
+    (overridden,) = read_reports(path, date(2025, 3, 13), "Yonhap").reports
+    assert overridden.published == date(2025, 3, 13) and overridden.source == "Yonhap"

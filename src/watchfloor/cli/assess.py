@@ -42,7 +42,7 @@ def _as_of(value: str | None) -> date | None:
 def _screen_index(store: Store) -> Any:
     """The screening index of the loaded lists, or None when no list is loaded."""
     try:
-        from watchfloor.screen.loading import index_from_store
+        from watchfloor.service.screening import index_from_store
 
         return index_from_store(store)
     except (WatchfloorError, ImportError):

@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.errors import InputError
 from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, ScreenResult, screen_full
-from watchfloor.screen.loading import index_from_files, index_from_store
+from watchfloor.screen.loading import index_from_files
+from watchfloor.service.screening import index_from_store
 from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
 from watchfloor.store import Store, open_store
 

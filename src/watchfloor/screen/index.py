@@ -149,6 +149,8 @@ class ScreenIndex:
         self._masks: dict[frozenset[Schema], npt.NDArray[np.bool_]] = {}
         self._total_forms = 1
         self._max_idf = 1.0
+        self.provenance: list[dict[str, str]] = []
+        """What the index was built from (list versions or files), for batch outputs."""
 
     # -- building ------------------------------------------------------------------------------
 
@@ -209,6 +211,13 @@ class ScreenIndex:
 
     def freeze(self) -> None:
         """Finish building: fix the IDF weights, precompute per-form weights, pack the postings."""
+        self._weigh_forms()
+        self._pack_postings()
+        self._form_entry = np.asarray([f.entry for f in self.forms], dtype=np.int32)
+        self._masks = {}
+        self._frozen = True
+
+    def _weigh_forms(self) -> None:
         self._total_forms = max(1, len(self.forms))
         self._max_idf = math.log(1 + self._total_forms)
         self._idf = {}
@@ -219,8 +228,20 @@ class ScreenIndex:
                 for t, w in zip(form.tokens, form.weights, strict=True)
             )
             form.concat = "".join(t.text for t in form.tokens)
-        self._pack_postings()
-        self._form_entry = np.asarray([f.entry for f in self.forms], dtype=np.int32)
+
+    def finish(
+        self,
+        key_ids: dict[str, int],
+        key_start: npt.NDArray[np.int64],
+        key_forms: npt.NDArray[np.int32],
+        form_entry: npt.NDArray[np.int32],
+    ) -> None:
+        """Freeze with postings packed before (an index read from its file, :mod:`index_file`)."""
+        self._weigh_forms()
+        self._key_ids = key_ids
+        self._key_start = key_start
+        self._key_forms = key_forms
+        self._form_entry = form_entry
         self._masks = {}
         self._frozen = True
 

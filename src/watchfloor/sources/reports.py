@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from html.parser import HTMLParser
@@ -36,6 +36,10 @@ MIN_MAIN_WORDS = 8
 _SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s+(.*\S)\s*$", re.DOTALL)
 _SEED_HEAD = re.compile(r"^\s*date\s+\S+\s")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_DATELINE = re.compile(
+    r"^\s*(?P<city>[A-Z][A-Z .'-]+?),?\s+(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+)?"
+    r"\((?P<agency>[A-Za-z][\w .&'-]{0,40})\)\s*[-\u2013\u2014]"
+)
 
 
 class ReportFormat(StrEnum):
@@ -156,14 +160,33 @@ def date_from_name(path: Path) -> date | None:
         return None
 
 
+def read_dateline(text: str) -> tuple[date | None, str | None]:
+    """Date and agency of a wire dateline (``SEOUL, March 12, 2025 (Reuters) -``, ``SEOUL (AP) -``)."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None, None
+    when: date | None = None
+    if match.group("date"):
+        try:
+            when = datetime.strptime(match.group("date").replace(".", ""), "%B %d, %Y").date()
+        except ValueError:
+            try:
+                when = datetime.strptime(match.group("date").replace(".", ""), "%b %d, %Y").date()
+            except ValueError:
+                when = None
+    return when, match.group("agency").strip()
+
+
 def read_plain_text(path: Path, published: date | None = None, source: str | None = None) -> Report:
-    """Read a plain-text report; the date comes from the caller, else from the file name."""
+    """Read a plain-text report; the date and source come from the caller, else from a wire
+    dateline in the text, else (the date) from the file name."""
     text = read_text_file(path).strip()
+    line_date, agency = read_dateline(text)
     return Report(
         text=text,
-        published=published or date_from_name(path),
+        published=published or line_date or date_from_name(path),
         origin=str(path),
-        source=source,
+        source=source or agency,
         fmt=ReportFormat.TEXT,
     )
 

@@ -261,3 +261,18 @@ def schema_counts(session: Session) -> Counter[str]:
         .group_by(ListEntryRecord.schema)
     ).all()
     return Counter({schema: count for schema, count in rows})
+
+
+def screening_lists(store: Store) -> tuple[list[LoadedList], Callable[[], Iterator[ListEntry]]]:
+    """The active list versions, and a reader yielding their entries as :class:`ListEntry`.
+
+    What the screening index is built from: ``screen`` takes records, never the store, so the
+    application layer passes it these."""
+    with store.session() as session:
+        versions = loaded_lists(session)
+
+    def entries() -> Iterator[ListEntry]:
+        with store.session() as session:
+            yield from active_entries(session)
+
+    return versions, entries

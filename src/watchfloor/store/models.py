@@ -39,6 +39,17 @@ ID = String(64)
 """Ids are ``prefix-<24 hex>`` or a full sha256 hex digest: always under 64 characters."""
 
 
+def default_tlp() -> str:
+    """The TLP marking a new row gets unless it says otherwise: ``Settings.default_tlp``."""
+    from watchfloor.settings import get_settings
+
+    return get_settings().default_tlp.lower().removeprefix("tlp:").replace("white", "clear")
+
+
+def _tlp_column() -> Mapped[str]:
+    return mapped_column(String(16), default=default_tlp, server_default="amber")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
@@ -63,6 +74,8 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
 
 class Entity(Base):
@@ -78,6 +91,8 @@ class Entity(Base):
     """Set when resolution merged this entity into another; cleared when a merge is undone."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
     names: Mapped[list[EntityName]] = relationship(back_populates="entity", cascade="all, delete-orphan")
     identifiers: Mapped[list[EntityIdentifier]] = relationship(
@@ -147,6 +162,8 @@ class ListEntryRecord(Base):
     url: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
 
 class Mention(Base):
@@ -185,6 +202,8 @@ class Event(Base):
     """extracted | confirmed | rejected: the latest analyst review, the full trail in ``reviews``."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
     claims: Mapped[list[Claim]] = relationship(back_populates="event", cascade="all, delete-orphan")
 
@@ -209,6 +228,8 @@ class Claim(Base):
     claimed_until: Mapped[date | None] = mapped_column(Date)
     """End of the claim's date when it is a range ("last week"); None for a single day."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
     event: Mapped[Event] = relationship(back_populates="claims")
 
@@ -233,6 +254,8 @@ class MaritimeEvent(Base):
     """Keys (``us_ofac_sdn:1234``) of the list entries the vessels involved are linked to."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
 
 class Provenance(Base):
@@ -274,6 +297,8 @@ class Alert(Base):
     as_of: Mapped[date | None] = mapped_column(Date)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
 
 
 class Review(Base):
@@ -288,3 +313,25 @@ class Review(Base):
     analyst: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    tlp: Mapped[str] = _tlp_column()
+    """TLP 2.0 level (clear, green, amber, amber+strict, red): who this may be shared with."""
+
+
+class StixImport(Base):
+    """One STIX object taken from a partner's bundle: idempotent import by STIX id and version.
+
+    The object became a document (its JSON) with one event and one claim (see
+    :mod:`watchfloor.share.stix_import`); ``modified`` is the version taken, so the same version
+    again changes nothing and a newer one replaces it.
+    """
+
+    __tablename__ = "stix_imports"
+
+    stix_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    stix_type: Mapped[str] = mapped_column(String(40))
+    modified: Mapped[str] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(Text)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    tlp: Mapped[str] = _tlp_column()
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

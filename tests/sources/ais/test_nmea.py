@@ -98,7 +98,7 @@ def assert_same_as_pyais(lines: list[str], batch: AisBatch) -> int:
 
 def test_encoded_messages_of_every_type_decode_as_pyais_does() -> None:
     lines = random_lines(3000, seed=11)
-    batch, report = decode_nmea_lines(lines)
+    batch, report = decode_nmea_lines(lines, drop_duplicates=False)  # pyais keeps repeats
     compared = assert_same_as_pyais(lines, batch)
     assert compared > 2000
     assert set(batch.positions["msg_type"].unique()) == {1, 2, 3, 18, 19, 27}
@@ -111,7 +111,7 @@ def test_published_sentences_decode_as_pyais_does() -> None:
     """Real sentences from pyais's own test-suite (see fixtures/README.md), given receiver times."""
     raw = (FIXTURES / "pyais_published.nmea").read_text().splitlines()
     lines = [line if line.startswith("\\") else tag_block(T0 + i) + line for i, line in enumerate(raw)]
-    batch, report = decode_nmea_lines(lines)
+    batch, report = decode_nmea_lines(lines, drop_duplicates=False)  # pyais keeps repeats
     assert assert_same_as_pyais(lines, batch) > 50
     assert report.causes[Cause.BAD_CHECKSUM] > 0
     assert report.causes[Cause.UNSUPPORTED_TYPE] > 0
@@ -150,7 +150,7 @@ def test_timestamp_layouts() -> None:
         sentence + ",1730181605",  # epoch after
         sentence,  # no time at all
     ]
-    batch, report = decode_nmea_lines(lines)
+    batch, report = decode_nmea_lines(lines, drop_duplicates=False)  # one payload, many layouts
     stamps = [ts.timestamp() for ts in batch.positions.sort("src_line")["ts"]]
     assert stamps == [T0, T0 + 1, T0 + 2, T0 + 3.5, T0 + 4.25, T0 + 6, T0 + 5]
     assert report.causes[Cause.NO_TIMESTAMP] == 1
@@ -219,12 +219,14 @@ def test_malformed_input_is_counted_by_cause_and_the_rest_decoded() -> None:
     ]
     batch, report = decode_nmea_lines(lines)
     causes = report.causes
-    assert causes[Cause.BAD_CHECKSUM] == 3  # flipped checksum, stale checksum, bad tag-block checksum
+    assert causes[Cause.BAD_CHECKSUM] == 2  # flipped checksum, stale checksum
+    assert causes[Cause.TAG_CHECKSUM] == 1  # bad tag-block checksum on a good sentence: kept, flagged
     assert causes[Cause.ORPHAN_FRAGMENT] == 1
     assert causes[Cause.TRUNCATED_MESSAGE] == 2
     assert causes[Cause.IMPOSSIBLE_POSITION] == 2
     assert causes[Cause.UNSUPPORTED_TYPE] == 1
-    assert causes[Cause.UNPARSEABLE] == 3  # binary junk, junk with '!', a GPS sentence
+    assert causes[Cause.UNPARSEABLE] == 2  # binary junk, junk with '!'
+    assert causes[Cause.OTHER_SENTENCE] == 1  # a GPS sentence
     assert causes[Cause.BAD_PAYLOAD] == 1
     assert causes[Cause.OUT_OF_ORDER] == 1
     assert batch.positions["src_line"].to_list() == [1, 17]

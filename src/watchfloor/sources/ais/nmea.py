@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ SUPPORTED_TYPES = frozenset((*POSITION_TYPES, *STATIC_TYPES))
 
 _PAD = 80  # zero bytes after a block, so that fixed look-aheads never index past its end
 _NO_TS = NO_TS  # "no timestamp" in int64 microsecond arrays
+_DUPLICATE_WINDOW_US = 60_000_000  # equal payloads within a minute are one transmission
 
 
 def _table(pairs: Iterable[tuple[int, int]], default: int = -1) -> npt.NDArray[np.int16]:
@@ -66,6 +68,8 @@ _HEX = _table(
 )
 _UPPER = np.zeros(256, dtype=np.bool_)
 _UPPER[ord("A") : ord("Z") + 1] = True
+_TALKER = _UPPER.copy()
+_TALKER[ord("-")] = True  # the null talker '--' some receivers write (``!--VDM``)
 # Payload armour: '0'..'W' are 0..39, '`'..'w' are 40..63; anything else is invalid.
 _SIXBIT = _table([*((c, c - 48) for c in range(48, 88)), *((c, c - 56) for c in range(96, 120))])
 _BAD = np.uint8(255)
@@ -229,7 +233,7 @@ _POSITION_LAYOUTS = (
 )
 
 # Bits a payload must hold, by message type, for what we read from it.
-_NEED_BITS = np.full(64, 1 << 30, dtype=np.int64)
+NEED_BITS = _NEED_BITS = np.full(64, 1 << 30, dtype=np.int64)
 for _layout in _POSITION_LAYOUTS:
     for _t in _layout.types:
         _NEED_BITS[_t] = _layout.need_bits
@@ -314,7 +318,7 @@ def _ts_series(micros: IntArray) -> pl.Series:
 def _times_from_text(texts: pl.Series, epoch_only: bool) -> IntArray:
     if epoch_only:
         frame = pl.DataFrame({"t": texts})
-        column = epoch_to_ts(pl.col("t").str.extract(r"^[,;\s]*(\d{9,13}(?:\.\d+)?)\s*$"))
+        column = epoch_to_ts(pl.col("t").str.extract(r"(?:^|[,;\s])(\d{9,13}(?:\.\d+)?)\s*$"))
         stamps = frame.select(column.alias("t"))["t"]
     else:
         stamps = parse_times(texts.str.strip_chars(" \t,;|"))
@@ -365,9 +369,9 @@ def _locate(raw: ByteArray, size: int) -> _Located:
     nonblank = ends > starts
 
     b = _first_after(np.flatnonzero(body == ord("!")), starts, ends)
-    ok = nonblank & (b >= 0)
+    ok = nonblank & (b >= 0) & (raw[starts] != ord("#"))  # a comment may quote a sentence
     b = np.where(ok, b, 0)
-    ok &= _UPPER[raw[b + 1]] & _UPPER[raw[b + 2]] & (raw[b + 3] == ord("V")) & (raw[b + 4] == ord("D"))
+    ok &= _TALKER[raw[b + 1]] & _TALKER[raw[b + 2]] & (raw[b + 3] == ord("V")) & (raw[b + 4] == ord("D"))
     ok &= ((raw[b + 5] == ord("M")) | (raw[b + 5] == ord("O"))) & (raw[b + 6] == ord(","))
     total = _DIGIT[raw[b + 7]].astype(np.int64)
     num = _DIGIT[raw[b + 9]].astype(np.int64)
@@ -408,18 +412,85 @@ def _locate(raw: ByteArray, size: int) -> _Located:
     )
 
 
-def _checksums_match(raw: ByteArray, found: _Located, rows: IntArray) -> BoolArray:
-    """Whether each sentence in ``rows`` (and its tag block, where that has a checksum) is intact."""
+def _checksums_match(raw: ByteArray, found: _Located, rows: IntArray) -> tuple[BoolArray, BoolArray]:
+    """Whether each sentence in ``rows`` is intact, and whether its tag block (where that has a
+    checksum) is not. A wrong tag-block checksum under a right sentence checksum is kept and
+    flagged: Kystverket's feed prepends ``g:`` groups without recomputing the tag checksum."""
     running = _running_xor(raw)
     good: BoolArray = _range_xor(raw, running, found.bang[rows] + 1, found.star[rows]) == found.checksum[rows]
+    tag_bad = np.zeros(rows.size, dtype=np.bool_)
     tag_end = found.tag_end[rows]
     tagged = np.flatnonzero(found.has_tag[rows] & (raw[np.maximum(tag_end - 3, 0)] == ord("*")))
     if tagged.size:
         ends = tag_end[tagged]
         tag_sum = _range_xor(raw, running, found.starts[rows][tagged] + 1, ends - 3)
         tag_cks = _HEX[raw[ends - 2]].astype(np.int64) * 16 + _HEX[raw[ends - 1]]
-        good[tagged] &= tag_sum == tag_cks
-    return good
+        tag_bad[tagged] = tag_sum != tag_cks
+    return good, tag_bad & good
+
+
+@dataclass
+class _Context:
+    """Lines that only qualify the sentence after them, and the other non-AIS lines of a block."""
+
+    is_context: BoolArray  # a lone tag block line or a $PGHP time line
+    line_ts: IntArray  # the time such a line gives (microseconds), _NO_TS where none
+    comment: BoolArray
+    other: BoolArray  # another NMEA sentence ($PSTT, $PFEC, ...)
+
+
+def _pghp_micros(text: str) -> int:
+    """Gatehouse ``$PGHP,1,year,month,day,h,m,s,ms,...`` receive time, _NO_TS if malformed."""
+    fields = text.split("*", 1)[0].split(",")
+    try:
+        year, month, day, hour, minute, second, milli = (int(f) for f in fields[2:9])
+        stamp = datetime(year, month, day, hour, minute, second, milli * 1000, tzinfo=UTC)
+    except (ValueError, TypeError):
+        return _NO_TS
+    return int(stamp.timestamp()) * 1_000_000 + stamp.microsecond
+
+
+def _tag_micros(text: str) -> int:
+    """The ``c:`` time of a tag block line (seconds or milliseconds), _NO_TS if it has none."""
+    for item in text.strip("\\").split("*", 1)[0].split(","):
+        if item.startswith("c:") and item[2:].isdigit():
+            value = int(item[2:])
+            return value * 1_000 if value >= 100_000_000_000 else value * 1_000_000
+    return _NO_TS
+
+
+def _context(raw: ByteArray, found: _Located) -> _Context:
+    """Find lone tag block lines (DMA's ``\\si:AISD*3F\\`` above the sentence), Gatehouse
+    ``$PGHP`` time lines, comments and other NMEA sentences, and the times the first two carry."""
+    starts, ends = found.starts, found.ends
+    rest = found.nonblank & ~found.ok
+    first = raw[starts]
+    lone_tag = rest & (first == ord("\\")) & (raw[np.maximum(ends - 1, 0)] == ord("\\"))
+    dollar = rest & (first == ord("$"))
+    pghp = dollar & (raw[starts + 1] == ord("P")) & (raw[starts + 2] == ord("G"))
+    pghp &= (raw[starts + 3] == ord("H")) & (raw[starts + 4] == ord("P")) & (raw[starts + 5] == ord(","))
+    line_ts = np.full(starts.size, _NO_TS, dtype=np.int64)
+    for i in np.flatnonzero(lone_tag | pghp).tolist():
+        text = raw[starts[i] : ends[i]].tobytes().decode("ascii", "replace")
+        line_ts[i] = _pghp_micros(text) if pghp[i] else _tag_micros(text)
+    other = rest & ((first == ord("$")) | (first == ord("!"))) & ~pghp
+    return _Context(lone_tag | pghp, line_ts, rest & (first == ord("#")), other)
+
+
+def _context_ts(context: _Context, rows: IntArray) -> IntArray:
+    """For each sentence row, the time of the context lines right above it (the nearest first)."""
+    out = np.full(rows.size, _NO_TS, dtype=np.int64)
+    for back in (1, 2):
+        above = rows - back
+        inside = above >= 0
+        chain = inside.copy()
+        for step in range(1, back + 1):
+            at = np.maximum(rows - step, 0)
+            chain &= (rows - step >= 0) & context.is_context[at]
+        at = np.maximum(above, 0)
+        take = chain & (out == _NO_TS) & (context.line_ts[at] != _NO_TS)
+        out[take] = context.line_ts[at][take]
+    return out
 
 
 class NmeaDecoder:
@@ -430,11 +501,24 @@ class NmeaDecoder:
     out-of-order count, so memory does not grow with the file.
     """
 
-    def __init__(self, src_file: str, report: ReadReport | None = None) -> None:
+    def __init__(
+        self,
+        src_file: str,
+        report: ReadReport | None = None,
+        keep_untimed: bool = False,
+        drop_duplicates: bool = True,
+    ) -> None:
         self.src_file = src_file
         self.report = report if report is not None else ReadReport(src_file, format="nmea")
+        # Both switches exist for comparing the decoder with pyais line for line (tests only).
+        self.keep_untimed = keep_untimed  # keep messages with no time (null ``ts``)
+        self.drop_duplicates = drop_duplicates
         self._pending: dict[tuple[int, int, int, int], list[_Fragment]] = {}
         self._order = OrderCheck()
+        self._carry = b""  # context lines at the end of a block, held for the sentence after them
+        self._carry_first = 0
+        self._seen: dict[bytes, int] = {}  # payload -> latest receive time, for duplicate receptions
+        self._seen_latest = _NO_TS
 
     # -- public -------------------------------------------------------------------------------
 
@@ -443,14 +527,44 @@ class NmeaDecoder:
         data = "\n".join(line.rstrip("\n") for line in lines).encode("utf-8", "surrogateescape")
         return self.decode_block(Block(first_line, data))
 
-    def finish(self) -> None:
-        """End of input: multi-sentence messages still incomplete are counted as truncated."""
+    def finish(self) -> AisBatch:
+        """End of input: lines still held are decoded; multi-sentence messages still incomplete are
+        counted as truncated."""
+        batch = AisBatch.empty()
+        if self._carry:
+            carry, self._carry = self._carry, b""
+            batch = self._decode(Block(self._carry_first, carry.rstrip(b"\n")))
         for parts in self._pending.values():
             self.report.add(Cause.TRUNCATED_MESSAGE, len(parts))
         self._pending.clear()
+        return batch
 
     def decode_block(self, block: Block) -> AisBatch:
-        """Decode the lines of ``block``; problems are counted in ``self.report``."""
+        """Decode the lines of ``block``; problems are counted in ``self.report``. Context lines
+        at its end (a tag block or ``$PGHP`` line whose sentence is in the next block) are held
+        back and decoded with the next block."""
+        data, first_line = block.data, block.first_line
+        if self._carry:
+            data, first_line = self._carry + data, self._carry_first
+            self._carry = b""
+        cut = len(data)  # data[:cut] is decoded now, data[cut + 1:] held back
+        for _ in range(2):
+            newline = data.rfind(b"\n", 0, cut)
+            last = data[newline + 1 : cut].strip()
+            if not (last.startswith(b"$PGHP,") or (last.startswith(b"\\") and b"!" not in last)):
+                break
+            cut = newline
+            if cut < 0:
+                break
+        if cut < len(data):
+            self._carry = data[cut + 1 :] + b"\n"
+            self._carry_first = first_line + data[: cut + 1].count(b"\n")
+            if cut < 0:
+                return AisBatch.empty()
+            data = data[:cut]
+        return self._decode(Block(first_line, data))
+
+    def _decode(self, block: Block) -> AisBatch:
         report = self.report
         size = len(block.data)
         report.bytes_read += size + 1
@@ -458,14 +572,23 @@ class NmeaDecoder:
         raw[:size] = np.frombuffer(block.data, dtype=np.uint8)
         found = _locate(raw, size)
         report.lines += found.starts.size
-        report.add(Cause.UNPARSEABLE, int((found.nonblank & ~found.ok).sum()))
+        context = _context(raw, found)
+        report.context_lines += int(context.is_context.sum())
+        report.add(Cause.COMMENT, int(context.comment.sum()))
+        report.add(Cause.OTHER_SENTENCE, int(context.other.sum()))
+        rest = found.nonblank & ~found.ok & ~context.is_context & ~context.comment & ~context.other
+        report.add(Cause.UNPARSEABLE, int(rest.sum()))
 
         rows = np.flatnonzero(found.ok)
-        good = _checksums_match(raw, found, rows)
+        good, tag_bad = _checksums_match(raw, found, rows)
         report.add(Cause.BAD_CHECKSUM, int((~good).sum()))
+        report.add(Cause.TAG_CHECKSUM, int(tag_bad.sum()))
         rows = rows[good]
 
         ts = self._timestamps(raw, size, rows, found)
+        missing = ts == _NO_TS
+        if missing.any():
+            ts[missing] = _context_ts(context, rows[missing])
         single = found.total[rows] == 1
         srows = rows[single]
         batches = [
@@ -621,13 +744,19 @@ class NmeaDecoder:
             invalid[long] |= sixbit_rows(msgs.raw, msgs.start[long], msgs.length[long], width)[1]
         valid = (msgs.length > 0) & ~invalid
         report.add(Cause.BAD_PAYLOAD, int((~valid).sum()))
+        if self.drop_duplicates:
+            valid &= ~self._duplicates(msgs, valid)
         mtype = matrix[:, 0].astype(np.int64)
+        defined = valid & (mtype >= 1) & (mtype <= 27)
+        report.add(Cause.INVALID_TYPE, int((valid & ~defined).sum()))
+        kinds, counts = np.unique(mtype[valid], return_counts=True)
+        report.types.update(dict(zip(kinds.tolist(), counts.tolist(), strict=True)))
         nbits = msgs.length * 6 - msgs.fill
-        supported = valid & np.isin(mtype, list(SUPPORTED_TYPES))
-        report.add(Cause.UNSUPPORTED_TYPE, int((valid & ~supported).sum()))
+        supported = defined & np.isin(mtype, list(SUPPORTED_TYPES))
+        report.add(Cause.UNSUPPORTED_TYPE, int((defined & ~supported).sum()))
         short = supported & (nbits < _NEED_BITS[mtype])
         report.add(Cause.BAD_PAYLOAD, int(short.sum()))
-        untimed = supported & ~short & (msgs.ts == _NO_TS)
+        untimed = supported & ~short & (msgs.ts == _NO_TS) & (not self.keep_untimed)
         report.add(Cause.NO_TIMESTAMP, int(untimed.sum()))
         keep = supported & ~short & ~untimed
         report.messages += int(keep.sum())
@@ -636,6 +765,34 @@ class NmeaDecoder:
         report.positions += positions.height
         report.static += static.height
         return AisBatch(positions, static)
+
+    def _duplicates(self, msgs: _Messages, valid: BoolArray) -> BoolArray:
+        """Receptions of a message already seen (the same payload bits within a minute): the same
+        transmission heard by several stations or through several networks (terrestrial,
+        satellite). Position reports carry the second and the radio state, so two distinct
+        transmissions with equal payloads within a minute do not occur in practice."""
+        dup = np.zeros(msgs.start.size, dtype=np.bool_)
+        seen, window = self._seen, _DUPLICATE_WINDOW_US
+        raw = msgs.raw
+        for i in np.flatnonzero(valid).tolist():
+            start = int(msgs.start[i])
+            key = raw[start : start + int(msgs.length[i])].tobytes()
+            stamp = int(msgs.ts[i])
+            before = seen.get(key)
+            if before is not None and (
+                (stamp == _NO_TS and before == _NO_TS)
+                or (stamp != _NO_TS and before != _NO_TS and abs(stamp - before) <= window)
+            ):
+                dup[i] = True
+                continue
+            seen[key] = stamp
+            if stamp != _NO_TS and stamp > self._seen_latest:
+                self._seen_latest = stamp
+        self.report.add(Cause.DUPLICATE, int(dup.sum()))
+        if len(seen) > 500_000:  # keep the state bounded on long files
+            horizon = self._seen_latest - window
+            self._seen = {k: v for k, v in seen.items() if v != _NO_TS and v >= horizon}
+        return dup
 
     def _positions(
         self, msgs: _Messages, matrix: ByteMatrix, mtype: IntArray, keep: BoolArray
@@ -735,12 +892,16 @@ def read_nmea(
     with open_binary(path) as handle:
         for block in iter_blocks(handle, chunk_bytes):
             yield decoder.decode_block(block)
-    decoder.finish()
+    last = decoder.finish()
+    if last.positions.height or last.static.height:
+        yield last
 
 
-def decode_nmea_lines(lines: Iterable[str], src_file: str = "<memory>") -> tuple[AisBatch, ReadReport]:
+def decode_nmea_lines(
+    lines: Iterable[str], src_file: str = "<memory>", keep_untimed: bool = False, drop_duplicates: bool = True
+) -> tuple[AisBatch, ReadReport]:
     """Decode sentences held in memory (tests, small inputs): the rows and the report."""
-    decoder = NmeaDecoder(src_file)
+    decoder = NmeaDecoder(src_file, keep_untimed=keep_untimed, drop_duplicates=drop_duplicates)
     batch = decoder.decode_lines(lines)
-    decoder.finish()
-    return batch, decoder.report
+    last = decoder.finish()
+    return AisBatch.concat([batch, last]), decoder.report

@@ -72,10 +72,16 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                         f"invalid JSON: {exc.msg} (truncated file?)",
                         f"line {line_no}, column {exc.colno}",
                     ) from exc
-                if not isinstance(data, dict) or "schema" not in data or "id" not in data:
+                if (
+                    not isinstance(data, dict)
+                    or not isinstance(data.get("schema"), str)
+                    or not isinstance(data.get("id"), str | int)
+                ):
                     raise InputError(
                         path, "not a FollowTheMoney entity (needs id and schema)", f"line {line_no}"
                     )
+                if not isinstance(data.get("properties", {}), dict):
+                    raise InputError(path, "FollowTheMoney properties must be an object", f"line {line_no}")
                 yield line_no, data
         except (OSError, EOFError) as exc:
             raise InputError(path, f"cannot read: {exc} (truncated file?)", f"line {line_no}") from exc

@@ -12,6 +12,7 @@ import gzip
 import io
 import re
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
@@ -35,8 +36,40 @@ def open_binary(path: Path) -> IO[bytes]:
     head = handle.read(2)
     handle.seek(0)
     if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+        return io.BufferedReader(_CheckedGzip(gzip.GzipFile(fileobj=handle, mode="rb"), handle, path))
     return handle
+
+
+class _CheckedGzip(io.RawIOBase):
+    """A gzip stream whose damage (bad CRC, cut member, corrupt deflate data) is an InputError.
+
+    ``gzip`` reports damage as ``OSError``, ``EOFError`` or ``zlib.error`` wherever the read
+    happens to be; readers see one ``InputError`` naming the file and the uncompressed offset.
+    """
+
+    def __init__(self, inner: gzip.GzipFile, raw: IO[bytes], path: Path) -> None:
+        super().__init__()
+        self._inner = inner
+        self._raw = raw
+        self._path = path
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(self._path, f"damaged gzip data: {exc}", f"byte {self._offset}") from exc
+        buffer[: len(data)] = data
+        self._offset += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        self._raw.close()
+        super().close()
 
 
 def head_bytes(path: Path, size: int = 4096) -> bytes:
