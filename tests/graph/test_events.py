@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -127,7 +128,7 @@ def test_blocked_clustering_gives_the_components_of_pairwise_single_link() -> No
 def test_extraction_and_graph_apply_one_rule() -> None:
     rng = random.Random(3)
     keys = _random_keys(rng, 80)
-    for a, b in zip(keys, keys[1:], strict=False):
+    for a, b in itertools.pairwise(keys):
         as_rows = [
             E(k.id, k.type, ",".join(sorted(k.source_actors)), ",".join(sorted(k.target_actors)) or None,
               " ".join(sorted(k.words)) or None, k.start, " ".join(sorted(k.places)) or None, k.end)

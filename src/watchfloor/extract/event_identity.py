@@ -25,6 +25,7 @@ single-link over :func:`same_event_keys`.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ def _link_by_date(uf: _UnionFind, keys: list[EventKey]) -> None:
     window = timedelta(days=DATE_WINDOW_DAYS)
     ordered = sorted(keys, key=lambda k: (k.low, k.id))
     reach = ordered[0].high
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if reach == date.max or after.low - reach <= window:
             uf.union(before.id, after.id)
             reach = max(reach, after.high)
