@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from watchfloor.extract.dates import resolve
+from watchfloor.extract.event_identity import EventKey, same_event_keys
 from watchfloor.extract.matching import PhraseMatcher, TokenView
 from watchfloor.extract.ontology import (
     STANCE_STRENGTH,
@@ -1030,18 +1031,17 @@ def _overlap(a: DateRange | None, b: DateRange | None) -> bool:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    """Whether two candidates tell the same event: same type; compatible actors, object, place, time."""
-    if a.type is not b.type:
-        return False
-    if not a.source_actors or not b.source_actors or not set(a.source_actors) & set(b.source_actors):
-        return False
-    if not _compatible_lists(a.target_actors, b.target_actors):
-        return False
-    if a.place and b.place and not _content_words(a.place) & _content_words(b.place):
-        return False
-    if a.object and b.object and not _content_words(a.object) & _content_words(b.object):
-        return False
-    return _overlap(a.date, b.date)
+    """Whether two candidates tell the same event: the one rule shared with the graph
+    (:func:`watchfloor.extract.event_identity.same_event_keys`)."""
+    return same_event_keys(_identity(a), _identity(b))
+
+
+def _identity(event: Event) -> EventKey:
+    start, end = (event.date.start, event.date.end) if event.date else (None, None)
+    return EventKey.of(
+        event.id, event.type.value, event.source_actors, event.target_actors, event.object, event.place,
+        start, end,
+    )  # fmt: skip
 
 
 def merge_into(kept: Event, other: Event) -> None:

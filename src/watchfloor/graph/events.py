@@ -1,10 +1,10 @@
-"""One real-world event, however many documents tell it: clustering extracted events.
+"""One real-world event, however many documents tell it: clustering stored events.
 
-Extraction writes one event per telling where it cannot tell two tellings apart. Two events are
-the same real-world event when they have the same type and the same (canonical) actors, their
-objects name the same thing (rapidfuzz token-set ratio at least 80, or both empty) and their dates,
-where given, lie within 120 days of each other. The first id in sort order names the cluster.
-(``watchfloor-event-cluster-v1``)
+Extraction writes one event per telling where it cannot tell two tellings apart. Stored events
+are clustered with the same rule extraction merges candidates with
+(:mod:`watchfloor.extract.event_identity`, ``watchfloor-same-event-v2``), applied to the
+canonical actors (``North Korea`` and ``kp`` are one actor). Clustering is blocked, never
+pairwise. The first id in sort order names the cluster. (``watchfloor-event-cluster-v2``)
 """
 
 from __future__ import annotations
@@ -14,14 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from normality import normalize
-from rapidfuzz import fuzz
-
+from watchfloor.extract.event_identity import EventKey, cluster_keys, same_event_keys
 from watchfloor.graph.actors import canonical_actor
 
-EVENT_CLUSTER_ALGORITHM = "watchfloor-event-cluster-v1"
-OBJECT_RATIO = 80.0
-DATE_WINDOW_DAYS = 120
+EVENT_CLUSTER_ALGORITHM = "watchfloor-event-cluster-v2"
 
 
 class EventLike(Protocol):
@@ -36,7 +32,11 @@ class EventLike(Protocol):
     @property
     def object(self) -> str | None: ...
     @property
+    def place(self) -> str | None: ...
+    @property
     def date_start(self) -> date | None: ...
+    @property
+    def date_end(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -45,38 +45,35 @@ class EventCluster:
     event_ids: tuple[str, ...]
 
 
+def _actors(value: str | None) -> list[str]:
+    """Canonical actors of a stored actor field (one, or several joined by commas)."""
+    if not value:
+        return []
+    found = (canonical_actor(part) for part in value.replace(";", ",").split(","))
+    return [a for a in found if a]
+
+
+def event_key(event: EventLike) -> EventKey:
+    """What the shared rule looks at in a stored event (a point date when only one is given)."""
+    start = event.date_start or event.date_end
+    end = event.date_end or event.date_start
+    return EventKey.of(
+        event.id,
+        event.type,
+        _actors(event.source_actor),
+        _actors(event.target_actor),
+        event.object,
+        event.place,
+        start,
+        end,
+    )
+
+
 def same_event(a: EventLike, b: EventLike) -> bool:
     """Whether ``a`` and ``b`` tell the same real-world event."""
-    if a.type != b.type:
-        return False
-    if canonical_actor(a.source_actor) != canonical_actor(b.source_actor):
-        return False
-    if canonical_actor(a.target_actor) != canonical_actor(b.target_actor):
-        return False
-    oa = normalize(a.object or "", lowercase=True) or ""
-    ob = normalize(b.object or "", lowercase=True) or ""
-    if (oa or ob) and fuzz.token_set_ratio(oa, ob) < OBJECT_RATIO:
-        return False
-    return not (a.date_start and b.date_start and abs((a.date_start - b.date_start).days) > DATE_WINDOW_DAYS)
+    return same_event_keys(event_key(a), event_key(b))
 
 
 def cluster_events(events: Sequence[EventLike]) -> list[EventCluster]:
-    """Group events into real-world events (single-link over :func:`same_event`)."""
-    ordered = sorted(events, key=lambda e: e.id)
-    parent = {e.id: e.id for e in ordered}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            if find(a.id) != find(b.id) and same_event(a, b):
-                ra, rb = sorted((find(a.id), find(b.id)))
-                parent[rb] = ra
-    groups: dict[str, list[str]] = {}
-    for event in ordered:
-        groups.setdefault(find(event.id), []).append(event.id)
-    return [EventCluster(root, tuple(ids)) for root, ids in sorted(groups.items())]
+    """Group events into real-world events (single-link over :func:`same_event`, blocked)."""
+    return [EventCluster(root, ids) for root, ids in cluster_keys([event_key(e) for e in events])]
