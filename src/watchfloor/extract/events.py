@@ -971,64 +971,6 @@ class _DocRules:
 
 # --- deduplication -----------------------------------------------------------------------------------
 
-_STOP = {
-    "the",
-    "a",
-    "an",
-    "of",
-    "and",
-    "or",
-    "other",
-    "its",
-    "their",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "that",
-    "which",
-    "some",
-    "between",
-    "could",
-    "may",
-    "be",
-    "is",
-    "are",
-    "out",
-    "from",
-    "more",
-    "than",
-    "all",
-    "this",
-    "these",
-    "those",
-    "into",
-    "about",
-    "as",
-}
-
-
-def _content_words(text: str | None) -> set[str]:
-    if not text:
-        return set()
-    words = {w.strip(".,“”\"'’") for w in text.split()}
-    return {w.lower().removesuffix("s") for w in words if w and w.lower() not in _STOP and not w[0].isupper()}
-
-
-def _compatible_lists(a: list[str], b: list[str]) -> bool:
-    return not a or not b or bool(set(a) & set(b))
-
-
-def _overlap(a: DateRange | None, b: DateRange | None) -> bool:
-    if a is None or b is None:
-        return True
-    lo = max(x for x in (a.start, b.start, date.min) if x is not None)
-    hi = min(x for x in (a.end, b.end, date.max) if x is not None)
-    return lo <= hi
-
 
 def same_event(a: Event, b: Event) -> bool:
     """Whether two candidates tell the same event: the one rule shared with the graph
