@@ -129,7 +129,7 @@ def test_independent_reports_and_ais_corroborate_and_alert(
     out = tmp_path / "brief.html"
     run_cli(url, "brief", "--out", str(out), monkeypatch=monkeypatch)
     html = out.read_text(encoding="utf-8")
-    from brief_footnotes import footnotes_of
+    from tests.assess.brief_footnotes import footnotes_of
 
     notes = footnotes_of(url, html)
     quotes = " ".join(n["quote"] for n in notes if n["kind"] == "document_span")

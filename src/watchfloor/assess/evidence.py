@@ -172,10 +172,15 @@ class Evidence:
         return sorted(found)
 
     def cut(self, as_of: date) -> Evidence:
-        """The evidence as it stood at ``as_of`` (a subset of this snapshot)."""
+        """The evidence as it stood at ``as_of`` (a subset of this snapshot).
+
+        An undated claim (no publication, claim or event date) is left out of every cut: it counts
+        in the assessment of the whole snapshot, but is never placed on a timeline at a date
+        another report gave.
+        """
         events = []
         for item in self.events:
-            claims = tuple(c for c in item.claims if c.reported_on is None or c.reported_on <= as_of)
+            claims = tuple(c for c in item.claims if c.reported_on is not None and c.reported_on <= as_of)
             if claims:
                 events.append(_replace_claims(item, claims))
         maritime = [m for m in self.maritime if m.reported_on <= as_of]
