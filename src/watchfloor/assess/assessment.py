@@ -46,7 +46,7 @@ from watchfloor.assess.ladder import StageResult, TriggerState, current_level, e
 from watchfloor.assess.policy import IndicatorSpec, Policy, Status, load_policy
 from watchfloor.assess.sources import INDEPENDENCE_ALGORITHM
 from watchfloor.assess.sweep import StatusTracker
-from watchfloor.graph.events import EVENT_CLUSTER_ALGORITHM, cluster_events
+from watchfloor.graph.events import EVENT_CLUSTER_ALGORITHM, EventCluster, cluster_events
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,8 @@ class IncrementalAssessor:
         self._results: dict[str, IndicatorResult] = {}
         self._versions: dict[str, int] = dict.fromkeys(self._matched, 0)
         self._documents: dict[str, set[str]] = {}
+        self._event_version = 0
+        self._clusters: tuple[int, list[EventCluster]] | None = None
         self._without: dict[tuple[frozenset[str], str], tuple[int, Status]] = {}
         self.recomputed: set[str] = set()
         """The indicators the last update recomputed (for tests and the watch's log)."""
@@ -302,10 +304,9 @@ class IncrementalAssessor:
         for record in new_maritime:
             bisect.insort(self.evidence.maritime, record, key=lambda r: (r.start, r.id))
         cited = {c.document_id for _, c in new_claims}
-        touched = self.index.add(
+        touched_pairs = self.index.add(
             (d for d in self.evidence.documents.values() if d.id in cited), (c for _, c in new_claims)
         )
-        touched_pairs = {(a, b) for a in touched for b, _ in self.index.links.get(a, ()) if b in touched}
         changed: set[str] = set()
         for spec in self.policy.indicators:
             mine = [
@@ -348,6 +349,7 @@ class IncrementalAssessor:
         else:
             events.insert(position, event)
         self._events[event.id] = event
+        self._event_version += 1
 
     def _apply_reviews(self, decisions: Mapping[str, str]) -> set[str]:
         changed: set[str] = set()
@@ -398,7 +400,9 @@ class IncrementalAssessor:
         live = [e for e in self.evidence.events if e.status != "rejected"]
         by_event = {e.id: e for e in live}
         supporting = {eid for t in held_by for eid in by_id[t.indicator].events}
-        whole = cluster_events(live)
+        if self._clusters is None or self._clusters[0] != self._event_version:
+            self._clusters = (self._event_version, cluster_events(live))
+        whole = self._clusters[1]
         cluster_of = {eid: c for c in whole for eid in c.event_ids}
         for cluster in cluster_events([e for e in live if e.id in supporting]):
             full = cluster_of[cluster.id]

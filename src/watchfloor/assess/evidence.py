@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from watchfloor.graph.actors import canonical_actor
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance
 
 
+@lru_cache(maxsize=4096)
 def split_actors(value: str | None) -> tuple[str, ...]:
     """Canonical actor ids of a stored actor field (one id, or several joined by commas)."""
     if not value:

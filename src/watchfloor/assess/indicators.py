@@ -44,6 +44,7 @@ DENIAL_TYPES = {"denial", "reject"}
 ANALYST_SOURCE = "analyst"
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str | None) -> str:
     return normalize(text or "", lowercase=True) or ""
 

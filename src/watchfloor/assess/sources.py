@@ -11,11 +11,13 @@ Nothing is compared pairwise across the corpus. Outlets and wire origins are key
 a subset of documents is grouped. Near-identical texts are found by blocking: each text's
 MinHash signature (word 3-grams for documents, character 4-grams for sentences) is cut into
 bands, and only texts that share a whole band are compared with rapidfuzz; the link is the
-exact ratio test, as before. Texts that near-identical share most of their shingles and so,
-with 20 bands of 3 rows, a band (a pair of Jaccard 0.6 is a candidate with probability 0.987,
-0.8 with 0.99999); unrelated texts almost never do. The index only grows (:meth:`add`): a new
-document is compared with the members of its buckets, so adding a day costs that day's
-documents, and the links are the same whatever order the documents came in.
+exact ratio test, as before. Buckets are also split by periods of ``window_days``, so a text
+is only looked up beside texts of its own and the neighbouring periods (and undated ones).
+Near-identical texts share most of their shingles and so, with 20 bands of 3 rows, a band: a
+pair of Jaccard 0.6 is a candidate with probability 0.992, 0.8 with 0.999999; unrelated texts
+almost never are. The index only grows (:meth:`add`): a new document is compared with the
+members of its buckets, so adding a day costs that day's documents, and the links are the same
+whatever order the documents came in.
 """
 
 from __future__ import annotations
@@ -130,8 +132,14 @@ class _NearIndex:
     window: int
     items: list[_Item] = field(default_factory=list)
     seen: set[tuple[str, date | None, str]] = field(default_factory=set)
-    buckets: dict[bytes, list[int]] = field(default_factory=lambda: defaultdict(list))
+    buckets: dict[tuple[bytes, int | None], list[int]] = field(default_factory=lambda: defaultdict(list))
+    """Items by band and period of ``window`` days (``None``: undated): a pair within the window
+    is in the same or a neighbouring period, so nothing further away is even looked at."""
+    periods: dict[bytes, set[int | None]] = field(default_factory=lambda: defaultdict(set))
     comparisons: int = 0
+
+    def _period(self, day: date | None) -> int | None:
+        return None if day is None else day.toordinal() // max(self.window, 1)
 
     def add(self, item: _Item) -> list[tuple[str, str, float]]:
         """Index ``item``; the links (id, id, ratio) it makes with items already indexed."""
@@ -141,9 +149,15 @@ class _NearIndex:
         self.seen.add(key)
         shingles = _word_shingles(item.text) if self.kind == "text" else _char_shingles(item.text)
         keys = band_keys(shingles)
+        period = self._period(item.day)
         candidates: set[int] = set()
         for band in keys:
-            candidates.update(self.buckets.get(band, ()))
+            if period is None:  # an undated text may repeat any other
+                near: Iterable[int | None] = self.periods.get(band, ())
+            else:
+                near = (period - 1, period, period + 1, None)
+            for other_period in near:
+                candidates.update(self.buckets.get((band, other_period), ()))
         found: list[tuple[str, str, float]] = []
         for index in sorted(candidates):
             other = self.items[index]
@@ -160,7 +174,8 @@ class _NearIndex:
         position = len(self.items)
         self.items.append(item)
         for band in keys:
-            self.buckets[band].append(position)
+            self.buckets[(band, period)].append(position)
+            self.periods[band].add(period)
         return found
 
 
@@ -208,10 +223,10 @@ class IndependenceIndex:
         index.add(documents, claims)
         return index
 
-    def add(self, documents: Iterable[_HasDoc], claims: Iterable[_HasQuote]) -> set[str]:
-        """Index more documents and the sentences of more claims; the ids that gained a link."""
+    def add(self, documents: Iterable[_HasDoc], claims: Iterable[_HasQuote]) -> set[tuple[str, str]]:
+        """Index more documents and the sentences of more claims; the pairs of ids newly linked."""
         assert self._texts is not None and self._quotes is not None
-        touched: set[str] = set()
+        touched: set[tuple[str, str]] = set()
         for doc in documents:
             if doc.id in self.labels:
                 continue
@@ -224,7 +239,7 @@ class IndependenceIndex:
                 self.wires[doc.id] = wires
             for a, b, score in self._texts.add(_Item(doc.id, doc.published, _norm(doc.text[:TEXT_PREFIX]))):
                 self.link(a, b, f"near-identical text (ratio {score:.0f})")
-                touched.update((a, b))
+                touched.add((a, b))
         for claim in claims:
             if not claim.quote or len(claim.quote) <= QUOTE_MIN:
                 continue
@@ -232,7 +247,7 @@ class IndependenceIndex:
                 _Item(claim.document_id, claim.reported_on, _norm(claim.quote))
             ):
                 self.link(a, b, f"near-identical sentence (ratio {score:.0f})")
-                touched.update((a, b))
+                touched.add((a, b))
         return touched
 
     def names(self, document_id: str) -> tuple[str, ...]:
