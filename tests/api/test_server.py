@@ -47,7 +47,7 @@ def _get(url: str, key: str | None, path: str, **params: Any) -> httpx.Response:
 def test_health_answers_without_a_key_and_nothing_else_does(
     served: tuple[str, dict[Role, str], Watchfloor],
 ) -> None:
-    url, keys, _ = served
+    url, _keys, _ = served
     health = httpx.get(f"{url}/api/v1/health", timeout=30)
     assert health.status_code == 200 and health.json()["status"] == "ok"
     assert httpx.get(f"{url}/openapi.json", timeout=30).status_code == 200
@@ -102,14 +102,23 @@ def test_malformed_and_invalid_bodies_are_refused_clearly(
     )
     assert broken.status_code == 400 and broken.json()["error"] == "malformed_json"
     wrong = httpx.post(
-        f"{url}/api/v1/reviews", headers=headers, timeout=30,
+        f"{url}/api/v1/reviews",
+        headers=headers,
+        timeout=30,
         json={"target_kind": "event", "target_id": "x", "decision": "maybe", "why": "because"},
-    )  # fmt: skip
+    )
     assert wrong.status_code == 422 and wrong.json()["detail"].startswith("decision:")
     unknown = httpx.post(
-        f"{url}/api/v1/reviews", headers=headers, timeout=30,
-        json={"target_kind": "event", "target_id": "event-doesnotexist", "decision": "confirm", "why": "seen it"},
-    )  # fmt: skip
+        f"{url}/api/v1/reviews",
+        headers=headers,
+        timeout=30,
+        json={
+            "target_kind": "event",
+            "target_id": "event-doesnotexist",
+            "decision": "confirm",
+            "why": "seen it",
+        },
+    )
     assert unknown.status_code == 404 and "event-doesnotexist" in unknown.json()["detail"]
     assert _rows(service, Review) == before
 
@@ -141,7 +150,7 @@ def test_an_oversize_upload_is_refused_and_leaves_nothing(
 def test_an_analyst_review_is_audited_and_changes_what_is_served(
     served: tuple[str, dict[Role, str], Watchfloor],
 ) -> None:
-    url, keys, service = served
+    url, keys, _service = served
     queue = _get(url, keys[Role.ANALYST], "/api/v1/review-queue", limit=50).json()
     target = next(item["target_id"] for item in queue["items"] if item["target_kind"] == "event")
     done = httpx.post(
@@ -188,8 +197,12 @@ def test_pages_and_filters(served: tuple[str, dict[Role, str], Watchfloor]) -> N
 
 def test_match_speaks_yente(served: tuple[str, dict[Role, str], Watchfloor]) -> None:
     url, keys, _ = served
-    body = {"queries": {"q1": {"schema": "Person", "properties": {"name": ["Kim Chong-un"]}},
-                        "q2": {"schema": "Vessel", "properties": {"name": ["Lady R"], "imoNumber": ["9161003"]}}}}  # fmt: skip
+    body = {
+        "queries": {
+            "q1": {"schema": "Person", "properties": {"name": ["Kim Chong-un"]}},
+            "q2": {"schema": "Vessel", "properties": {"name": ["Lady R"], "imoNumber": ["9161003"]}},
+        }
+    }
     answer = httpx.post(
         f"{url}/match/default",
         headers={"Authorization": f"ApiKey {keys[Role.VIEWER]}"},
