@@ -3,7 +3,8 @@
 Run: ``/work/main/.venv/bin/python benchmarks/assess_bench.py [N ...]`` (default 200 800 3200 12800).
 
 Input, built here and SYNTHETIC (never evidence; every document's origin is ``synthetic``): N
-reports over one year, in the assessment's record types. Their sentences are the real report
+reports over one year, in the assessment's record types (not flagged ``synthetic`` in the
+records, or the assessment would rightly set them all aside). Their sentences are the real report
 fixtures' sentences (tests/extract/fixtures, the founding AP report) with a third of the words
 swapped, so that reports differ as real ones do; a quarter are syndicated copies of an earlier
 report (same text plus a tail, within three days), which the independence links must find. Each
@@ -131,7 +132,7 @@ def build(n_reports: int, seed: int = 15) -> Evidence:
         entries = (f"list-{mmsi}",) if mmsi % 3 else ()
         maritime.append(
             MaritimeRecord(f"mev{k:06d}", kind, mmsi, None, mmsi - 264000000, f"SYNTHETIC {mmsi % 100}", when,
-                           when + timedelta(hours=8), None, None, port, entries, {"synthetic": True})
+                           when + timedelta(hours=8), None, None, port, entries, {"benchmark": "SYNTHETIC"})
         )  # fmt: skip
     maritime.sort(key=lambda m: (m.start, m.id))
     return Evidence(None, records, maritime, docs)

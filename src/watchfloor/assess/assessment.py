@@ -33,11 +33,13 @@ from watchfloor.assess.evidence import (
     _replace_claims,
     load_evidence,
 )
+from watchfloor.assess.grading import Grade
 from watchfloor.assess.indicators import (
     DENIAL_TYPES,
     INDICATOR_ALGORITHM,
     IndicatorResult,
     StatusChange,
+    base_grade,
     evaluate_indicator,
     maritime_pool,
     match_event,
@@ -99,6 +101,11 @@ class Assessment:
     explanation: str
     counts: dict[str, int] = field(default_factory=dict)
     algorithms: dict[str, str] = field(default_factory=dict)
+    no_evidence: bool = False
+    """Nothing to assess (no claim, no real maritime event): the stage is the ladder's floor, not a
+    finding, and every face must say so."""
+    claim_grades: dict[str, Grade] = field(default_factory=dict)
+    """One grade per claim (``watchfloor-claim-grade-v1``), the same wherever the claim is shown."""
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for result in self.indicators:
@@ -161,6 +168,28 @@ def _summary(event: EventRecord) -> str:
     return " ".join(parts)
 
 
+CLAIM_GRADE_ALGORITHM = "watchfloor-claim-grade-v1"
+
+
+def _set_aside_synthetic(evidence: Evidence) -> Evidence:
+    """The snapshot with synthetic claims and maritime events set aside (counted, never assessed)."""
+    events: list[EventRecord] = []
+    for event in evidence.events:
+        kept = tuple(c for c in event.claims if not _synthetic_document(evidence, c.document_id))
+        evidence.synthetic_claims += len(event.claims) - len(kept)
+        if kept:
+            events.append(event if len(kept) == len(event.claims) else _replace_claims(event, kept))
+    evidence.events = events
+    evidence.synthetic_maritime.extend(m for m in evidence.maritime if m.synthetic)
+    evidence.maritime = [m for m in evidence.maritime if not m.synthetic]
+    return evidence
+
+
+def _synthetic_document(evidence: Evidence, document_id: str) -> bool:
+    document = evidence.documents.get(document_id)
+    return document is not None and document.synthetic
+
+
 @dataclass
 class _History:
     """One indicator's status on each date its own evidence arrived, and the tracker behind it."""
@@ -183,7 +212,7 @@ class IncrementalAssessor:
 
     def __init__(self, policy: Policy, evidence: Evidence | None = None) -> None:
         self.policy = policy
-        self.evidence = evidence or Evidence(None)
+        self.evidence = _set_aside_synthetic(evidence or Evidence(None))
         self.index = self.evidence.independence(policy.grading.near_duplicate_ratio)
         self._events: dict[str, EventRecord] = {e.id: e for e in self.evidence.events}
         self._matched: dict[str, set[str]] = {spec.id: set() for spec in policy.indicators}
@@ -196,6 +225,7 @@ class IncrementalAssessor:
         self._documents: dict[str, set[str]] = {}
         self._event_version = 0
         self._clusters: tuple[int, list[EventCluster]] | None = None
+        self._final: dict[str, tuple[int, StatusTracker]] = {}
         self._without: dict[tuple[frozenset[str], str], tuple[int, Status]] = {}
         self.recomputed: set[str] = set()
         """The indicators the last update recomputed (for tests and the watch's log)."""
@@ -268,6 +298,32 @@ class IncrementalAssessor:
         tracker.set_maritime(self.evidence.maritime)
         return tracker.status()
 
+    def _final_tracker(self, spec: IndicatorSpec) -> StatusTracker:
+        """A tracker holding all the indicator's evidence (for cheap bounds), kept per version."""
+        held = self._final.get(spec.id)
+        if held is None or held[0] != self._versions[spec.id]:
+            held = (self._versions[spec.id], StatusTracker(spec, self.policy, self.index))
+            for event, claim in self._live_claims(spec):
+                held[1].add_claim(event, claim)
+            held[1].set_maritime(self.evidence.maritime)
+            self._final[spec.id] = held
+        return held[1]
+
+    @classmethod
+    def from_store(cls, session: Session, policy: Policy | None = None) -> IncrementalAssessor:
+        """The full assessment of what the store holds now, ready to be kept current."""
+        return cls(policy or load_policy(), load_evidence(session))
+
+    def update_from_store(self, session: Session, since: datetime) -> Assessment:
+        """Add what the store received after ``since`` (documents ingested, maritime events stored).
+
+        The caller keeps ``since`` (the time it last read, taken before reading); a review goes
+        through :meth:`review` with the events it changed (``ReviewOutcome.affected``).
+        """
+        delta = load_evidence(session, since=since)
+        self.evidence.synthetic_claims += delta.synthetic_claims
+        return self.add(delta.events, [*delta.maritime, *delta.synthetic_maritime], delta.documents)
+
     # -- evidence in ------------------------------------------------------------------------
     def add(
         self,
@@ -285,7 +341,7 @@ class IncrementalAssessor:
         for incoming in events:
             known = self._events.get(incoming.id)
             have = {c.id for c in known.claims} if known else set()
-            fresh = [c for c in incoming.claims if c.id not in have]
+            fresh = [c for c in incoming.claims if c.id not in have and not self._synthetic_claim(c)]
             if known is not None and incoming.status != known.status:
                 reviewed[incoming.id] = incoming.status
             if not fresh:
@@ -299,8 +355,11 @@ class IncrementalAssessor:
                 for spec_id in self._specs_matching(merged):
                     self._matched[spec_id].add(merged.id)
             new_claims.extend((merged, c) for c in fresh)
-        known_maritime = {r.id for r in self.evidence.maritime}
-        new_maritime = [m for m in maritime if m.id not in known_maritime]
+        known_maritime = {r.id for r in (*self.evidence.maritime, *self.evidence.synthetic_maritime)}
+        new_maritime = [m for m in maritime if m.id not in known_maritime and not m.synthetic]
+        self.evidence.synthetic_maritime.extend(
+            m for m in maritime if m.id not in known_maritime and m.synthetic
+        )
         for record in new_maritime:
             bisect.insort(self.evidence.maritime, record, key=lambda r: (r.start, r.id))
         cited = {c.document_id for _, c in new_claims}
@@ -340,6 +399,13 @@ class IncrementalAssessor:
         self.recomputed = changed
         self.assessment = self._compose()
         return self.assessment
+
+    def _synthetic_claim(self, claim: ClaimRecord) -> bool:
+        document = self.evidence.documents.get(claim.document_id)
+        if document is not None and document.synthetic:
+            self.evidence.synthetic_claims += 1
+            return True
+        return False
 
     def _put_event(self, event: EventRecord) -> None:
         events = self.evidence.events
@@ -408,6 +474,12 @@ class IncrementalAssessor:
             full = cluster_of[cluster.id]
             members = set(cluster.event_ids) | set(full.event_ids)
             statuses = {r.id: r.status for r in by_id.values()}
+            touched = [s for s in self.policy.indicators if self._matched[s.id] & members]
+            bound = dict(statuses)
+            for spec in touched:
+                bound[spec.id] = self._final_tracker(spec).lower_bound_without(members)
+            if current_level(self.policy, bound) >= level:
+                continue  # even the bound keeps the stage: not a linchpin, no recount needed
             frozen = frozenset(members)
             for spec in self.policy.indicators:
                 if self._matched[spec.id] & members:
@@ -473,6 +545,14 @@ class IncrementalAssessor:
         )
         explanation = f"{policy.algorithm}: stage {current.level} ({current.name}) because {why}."
         claims = [c for e in evidence.events for c in e.claims]
+        no_evidence = not claims and not evidence.maritime
+        if no_evidence:
+            explanation = (
+                f"{policy.algorithm}: NO EVIDENCE: the store holds no claim and no real maritime event"
+                f" ({evidence.synthetic_claims} synthetic claim(s) and {len(evidence.synthetic_maritime)}"
+                f" synthetic maritime event(s) set aside); stage {current.level} ({current.name}) is the"
+                " floor of the ladder, not a finding."
+            )
         counts = {
             "events": len(evidence.events),
             "claims": len(claims),
@@ -481,6 +561,8 @@ class IncrementalAssessor:
             "documents_cited": len({c.document_id for c in claims}),
             "claims_after_as_of_ignored": evidence.excluded_claims,
             "maritime_after_as_of_ignored": evidence.excluded_maritime,
+            "synthetic_claims_ignored": evidence.synthetic_claims,
+            "synthetic_maritime_ignored": len(evidence.synthetic_maritime),
         }
         return Assessment(
             algorithm=policy.algorithm,
@@ -506,8 +588,29 @@ class IncrementalAssessor:
                 "independence": INDEPENDENCE_ALGORITHM,
                 "event_cluster": EVENT_CLUSTER_ALGORITHM,
                 "grade": "watchfloor-grade-v1",
+                "claim_grade": CLAIM_GRADE_ALGORITHM,
             },
+            no_evidence=no_evidence,
+            claim_grades=self._claim_grades(indicators, claims),
         )
+
+    def _claim_grades(self, indicators: list[IndicatorResult], claims: list[ClaimRecord]) -> dict[str, Grade]:
+        """Each claim's one grade: where it is best corroborated among the indicators it backs, else
+        its grade before corroboration (``watchfloor-claim-grade-v1``)."""
+        best: dict[str, Grade] = {}
+        for result in indicators:
+            for item in (*result.claims, *result.denials):
+                have = best.get(item.claim_id)
+                if have is None or (item.grade.credibility, -item.grade.weight) < (
+                    have.credibility,
+                    -have.weight,
+                ):
+                    best[item.claim_id] = item.grade
+        out: dict[str, Grade] = {}
+        for claim in sorted(claims, key=lambda c: c.id):
+            grade = best.get(claim.id) or base_grade(self.policy, claim)
+            out[claim.id] = replace(grade, explanation=f"{CLAIM_GRADE_ALGORITHM}: {grade.explanation}")
+        return out
 
 
 def assess_evidence(evidence: Evidence, policy: Policy) -> Assessment:

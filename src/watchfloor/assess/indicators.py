@@ -206,6 +206,8 @@ class SourceSummary:
     joined_because: tuple[str, ...]
     counts: bool
     """Whether it weighs enough to count towards corroboration."""
+    best_claim: str | None = None
+    """The claim that gives a document source its weight (its grade is shown as the source's)."""
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,7 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
                 group.document_ids,
                 group.reasons,
                 grade.weight >= rules.corroborated.min_source_weight,
+                best.id,
             )
         )
     if usable_maritime:

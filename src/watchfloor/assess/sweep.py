@@ -44,8 +44,12 @@ class StatusTracker:
         self.substantive = 0
         self.speculative = 0
         self.confirmed = False
+        self.confirmed_events: set[str] = set()
+        self.documents_of: dict[str, set[str]] = {}
+        """Event id -> the documents its claims here come from."""
         self.counting = 0
         self.strong = 0
+        self.substantive_groups = 0
         self.maritime_any = False
         self.maritime_evidence = False
         rules = policy.status
@@ -86,6 +90,7 @@ class StatusTracker:
         counts, strong = self._contribution(group)
         self.counting -= counts
         self.strong -= strong
+        self.substantive_groups -= group.best is not None
         return group
 
     def _settle(self, root: str, group: _Group) -> None:
@@ -93,6 +98,7 @@ class StatusTracker:
         counts, strong = self._contribution(group)
         self.counting += counts
         self.strong += strong
+        self.substantive_groups += group.best is not None
 
     def _union(self, a: str, b: str) -> None:
         ra, rb = self._find(a), self._find(b)
@@ -129,8 +135,10 @@ class StatusTracker:
         if claim.id in self.claims:
             return
         self.claims.add(claim.id)
+        self.documents_of.setdefault(event.id, set()).add(claim.document_id)
         if event.status == "confirmed":
             self.confirmed = True
+            self.confirmed_events.add(event.id)
         self._add_document(claim.document_id)
         if claim.stance is Stance.SPECULATES:
             self.speculative += 1
@@ -159,16 +167,37 @@ class StatusTracker:
 
     # -- the status out ---------------------------------------------------------------------
     def status(self) -> Status:
-        substantive = self.substantive > 0
+        return self._decide(self.substantive > 0, self.speculative > 0, self.counting, self.strong > 0,
+                            self.confirmed)  # fmt: skip
+
+    def lower_bound_without(self, event_ids: set[str]) -> Status:
+        """A status the indicator keeps at least were ``event_ids`` rejected (cheap, exact bound).
+
+        The source groups their claims do not touch stay as they are; the touched ones may split
+        or vanish, so they are left out. The status rule only grows with what it counts, so the
+        status on what is left is never below this.
+        """
+        touched = {self._find(d) for e in event_ids for d in self.documents_of.get(e, ())}
+        counting, strong = self.counting, self.strong
+        for root in touched:
+            group_counts, group_strong = self._contribution(self.groups[root])
+            counting -= group_counts
+            strong -= group_strong
+        substantive = self.substantive_groups - sum(1 for r in touched if self.groups[r].best is not None)
+        confirmed = bool(self.confirmed_events - event_ids)
+        return self._decide(substantive > 0, False, counting, strong > 0, confirmed)
+
+    def _decide(self, substantive: bool, speculative: bool, doc_counting: int, doc_strong: bool,
+                confirmed: bool) -> Status:  # fmt: skip
         anchored = substantive or self.maritime_evidence
         ais = self.maritime_any and anchored and self._ais_counts
-        analyst = self.confirmed and anchored
-        counting = self.counting + int(ais) + int(analyst)
-        strong = self.strong > 0 or (ais and self.maritime_evidence and self._ais_strong) or analyst
+        analyst = confirmed and anchored
+        counting = doc_counting + int(ais) + int(analyst)
+        strong = doc_strong or (ais and self.maritime_evidence and self._ais_strong) or analyst
         return decide_status(
             self.policy.status,
             substantive=substantive,
-            speculative=self.speculative > 0,
+            speculative=speculative,
             evidence_maritime=self.maritime_evidence,
             counting=counting,
             strong=strong,
