@@ -68,3 +68,13 @@ def test_demo_step_assesses_and_writes_the_brief(tmp_path: Path, founding_report
     assert Path(summary["brief"]).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert summary["footnotes"] > 0
     assert "stage 1" in buffer.getvalue()
+
+
+def test_an_empty_store_is_not_a_confident_stage_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "empty.db"
+    open_store(f"sqlite:///{path}").close()
+    out = _run(path, monkeypatch, "assess", "--no-alerts", "--no-resolve")
+    assert "NO EVIDENCE" in out and "Stage 0: Monitoring" not in out
+    brief = tmp_path / "brief.html"
+    _run(path, monkeypatch, "brief", "--out", str(brief), "--no-resolve")
+    assert "No evidence: nothing is assessed" in brief.read_text(encoding="utf-8")

@@ -91,7 +91,8 @@ def test_one_grade_per_claim_wherever_the_brief_shows_it(report_store: Store) ->
         html = render_brief(session, assessment)
         spans = {p.id: p.subject_id for p in session.scalars(select(Provenance))}
     grades = assessment.claim_grades
-    assert grades and all(g.explanation.startswith("watchfloor-claim-grade-v1") for g in grades.values())
+    assert grades and "watchfloor-claim-grade-v1" in html
+    assert all(g.explanation.startswith(g.code) for g in grades.values())  # the rule, in words
     shown = 0
     for record, grade in re.findall(r'data-record="([^"]+)">.*?graded <b>([A-F][1-6])</b>', html):
         claim = spans[record]

@@ -226,6 +226,7 @@ class IncrementalAssessor:
         self._event_version = 0
         self._clusters: tuple[int, list[EventCluster]] | None = None
         self._final: dict[str, tuple[int, StatusTracker]] = {}
+        self._base_grades: dict[str, Grade] = {}
         self._without: dict[tuple[frozenset[str], str], tuple[int, Status]] = {}
         self.recomputed: set[str] = set()
         """The indicators the last update recomputed (for tests and the watch's log)."""
@@ -279,7 +280,16 @@ class IncrementalAssessor:
         self._histories[spec.id] = history
 
     def _finalise(self, spec: IndicatorSpec) -> None:
-        result = evaluate_indicator(spec, self.evidence, self.policy)
+        # Only the events the indicator can read: those it matches and the denials it records.
+        events = [
+            e
+            for e in self.evidence.events
+            if e.id in self._matched[spec.id] or (spec.denials_any and e.type.lower() in DENIAL_TYPES)
+        ]
+        own = Evidence(
+            None, events, self.evidence.maritime, self.evidence.documents, _independence=self.index
+        )
+        result = evaluate_indicator(spec, own, self.policy)
         self._versions[spec.id] += 1
         self._documents[spec.id] = {c.document_id for _, c in self._live_claims(spec)}
         last = Status.NOT_OBSERVED
@@ -608,8 +618,12 @@ class IncrementalAssessor:
                     best[item.claim_id] = item.grade
         out: dict[str, Grade] = {}
         for claim in sorted(claims, key=lambda c: c.id):
-            grade = best.get(claim.id) or base_grade(self.policy, claim)
-            out[claim.id] = replace(grade, explanation=f"{CLAIM_GRADE_ALGORITHM}: {grade.explanation}")
+            grade = best.get(claim.id)
+            if grade is None:
+                grade = self._base_grades.get(claim.id)
+                if grade is None:
+                    grade = self._base_grades[claim.id] = base_grade(self.policy, claim)
+            out[claim.id] = grade
         return out
 
 

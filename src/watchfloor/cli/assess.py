@@ -39,7 +39,10 @@ def _as_of(value: str | None) -> date | None:
 def _print_assessment(assessment: Assessment, raised: list[str], out: Console) -> None:
     stage = assessment.current_stage
     when = f" as of {assessment.as_of}" if assessment.as_of else ""
-    out.print(f"[bold]Stage {stage.level}: {stage.name}[/]{when}")
+    if assessment.no_evidence:  # never a confident "Stage 0" on an empty store
+        out.print(f"[bold yellow]NO EVIDENCE[/]{when}: nothing is assessed; no stage is supported")
+    else:
+        out.print(f"[bold]Stage {stage.level}: {stage.name}[/]{when}")
     out.print(assessment.explanation, highlight=False)
     print_table(
         "indicators",

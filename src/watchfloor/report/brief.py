@@ -18,7 +18,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchfloor.assess.assessment import Assessment
+from watchfloor.assess.assessment import CLAIM_GRADE_ALGORITHM, Assessment
 from watchfloor.assess.evidence import is_synthetic_document, is_synthetic_maritime
 from watchfloor.assess.grading import CREDIBILITY_MEANING, RELIABILITY_MEANING, Grade
 from watchfloor.assess.indicators import IndicatorResult, SourceSummary
@@ -166,7 +166,10 @@ def _graded(grade: Grade | None) -> str:
     """``, graded B2 (the rule that gave it)``: the one grade a claim has wherever it is shown."""
     if grade is None:
         return ""
-    return f", graded <b>{escape(grade.code)}</b> <span class='small'>({escape(grade.explanation)})</span>"
+    return (
+        f", graded <b>{escape(grade.code)}</b> <span class='small'>({escape(grade.explanation)}; one grade "
+        f"per claim, {CLAIM_GRADE_ALGORITHM})</span>"
+    )
 
 
 def _actors(value: str | None) -> str:

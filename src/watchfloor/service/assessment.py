@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from watchfloor.assess.alerts import AlertView, list_alerts, raise_alerts
-from watchfloor.assess.assessment import Assessment, assess
+from watchfloor.assess.assessment import Assessment, IncrementalAssessor, assess
 from watchfloor.assess.review import AuditEntry, Decision, ReviewOutcome, audit_log, review
 from watchfloor.errors import WatchfloorError
 from watchfloor.graph.resolve import MergeView, ResolutionReport, list_merges, needs_screening, resolve
@@ -71,9 +71,16 @@ class ReviewResult:
 def review_subject(store: Store, subject_id: str, decision: Decision, why: str, analyst: str) -> ReviewResult:
     """Confirm or reject an event or a merge (append-only), then reassess and raise alerts."""
     with store.session() as session:
-        before = assess(session).current_stage
+        assessor = IncrementalAssessor.from_store(session)
+        before = assessor.assessment.current_stage
         outcome = review(session, subject_id, decision, why, analyst)
-    after, raised = assess_store(store, None)
+    if outcome.subject_kind == "event":
+        # Only the indicators the reviewed events match are recomputed (equal to a full assessment).
+        after = assessor.review(outcome.affected, decision.event_status)
+        with store.session() as session:
+            raised = [a.title for a in raise_alerts(session, after)]
+    else:
+        after, raised = assess_store(store, None)
     with store.session() as session:
         log = audit_log(session, subject_id)
     stage = after.current_stage
