@@ -227,6 +227,8 @@ class IncrementalAssessor:
         self._clusters: tuple[int, list[EventCluster]] | None = None
         self._final: dict[str, tuple[int, StatusTracker]] = {}
         self._base_grades: dict[str, Grade] = {}
+        self._maritime_version = 0
+        self._pools: dict[str, tuple[int, list[MaritimeRecord]]] = {}
         self._without: dict[tuple[frozenset[str], str], tuple[int, Status]] = {}
         self.recomputed: set[str] = set()
         """The indicators the last update recomputed (for tests and the watch's log)."""
@@ -246,10 +248,20 @@ class IncrementalAssessor:
     def _maritime_days(self, spec: IndicatorSpec, records: list[MaritimeRecord]) -> set[date]:
         return {r.reported_on for m in spec.maritime for r in maritime_pool(m, records)}
 
-    def _maritime_until(self, day: date) -> list[MaritimeRecord]:
-        records = self.evidence.maritime
-        end = bisect.bisect_right(records, day, key=lambda r: r.reported_on)
-        return records[:end]
+    def _maritime_until(self, spec: IndicatorSpec, day: date) -> list[MaritimeRecord]:
+        """The records any of the indicator's matchers could use, reported by ``day`` (in order).
+
+        Pool membership is a property of each record, so cutting the pool equals pooling the cut.
+        """
+        held = self._pools.get(spec.id)
+        if held is None or held[0] != self._maritime_version:
+            records = self.evidence.maritime
+            ids = {r.id for m in spec.maritime for r in maritime_pool(m, records)}
+            held = (self._maritime_version, [r for r in records if r.id in ids])
+            self._pools[spec.id] = held
+        pool = held[1]
+        end = bisect.bisect_right(pool, day, key=lambda r: r.reported_on)
+        return pool[:end]
 
     # -- one indicator ----------------------------------------------------------------------
     def _advance(
@@ -263,7 +275,7 @@ class IncrementalAssessor:
             for event, claim in by_day.get(day, ()):
                 history.tracker.add_claim(event, claim)
             if day in maritime_days:
-                history.tracker.set_maritime(self._maritime_until(day))
+                history.tracker.set_maritime(self._maritime_until(history.tracker.spec, day))
             entry = (day, history.tracker.status())
             if history.statuses and history.statuses[-1][0] == day:
                 history.statuses[-1] = entry
@@ -305,7 +317,7 @@ class IncrementalAssessor:
         for event, claim in self._live_claims(spec):
             if event.id not in rejected:
                 tracker.add_claim(event, claim)
-        tracker.set_maritime(self.evidence.maritime)
+        tracker.set_maritime(self._maritime_until(spec, date.max))
         return tracker.status()
 
     def _final_tracker(self, spec: IndicatorSpec) -> StatusTracker:
@@ -315,7 +327,7 @@ class IncrementalAssessor:
             held = (self._versions[spec.id], StatusTracker(spec, self.policy, self.index))
             for event, claim in self._live_claims(spec):
                 held[1].add_claim(event, claim)
-            held[1].set_maritime(self.evidence.maritime)
+            held[1].set_maritime(self._maritime_until(spec, date.max))
             self._final[spec.id] = held
         return held[1]
 
@@ -372,6 +384,7 @@ class IncrementalAssessor:
         )
         for record in new_maritime:
             bisect.insort(self.evidence.maritime, record, key=lambda r: (r.start, r.id))
+        self._maritime_version += bool(new_maritime)
         cited = {c.document_id for _, c in new_claims}
         touched_pairs = self.index.add(
             (d for d in self.evidence.documents.values() if d.id in cited), (c for _, c in new_claims)

@@ -482,6 +482,7 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
             claims_out.append(item)
     del denials  # recorded through denials_out
     if spec.denials_any:
+        denied = {d.claim_id for d in denials_out}
         for event in evidence.events:
             if event.type.lower() not in DENIAL_TYPES or event.status == "rejected":
                 continue
@@ -489,8 +490,9 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
                 continue
             by_pair = any(a in policy.pair for a in event.source_actors)
             for claim in event.claims:
-                if any(d.claim_id == claim.id for d in denials_out):
+                if claim.id in denied:
                     continue
+                denied.add(claim.id)
                 accused = by_pair or claim.speaker_actor in policy.pair
                 dgroup = groups.get(claim.document_id)
                 denials_out.append(

@@ -31,7 +31,10 @@ class Status(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Status).index(self)
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {status: rank for rank, status in enumerate(Status)}
 
 
 class EvidenceRole(enum.StrEnum):

@@ -234,7 +234,9 @@ class IndependenceIndex:
             outlet = _norm(doc.source)
             if outlet:
                 self.outlets[doc.id] = outlet
-            wires = tuple(sorted({v for k in WIRE_KEYS if (v := _norm(str(doc.meta.get(k) or "")))}))
+            wires = tuple(
+                sorted({v for k in WIRE_KEYS if doc.meta.get(k) and (v := _norm(str(doc.meta[k])))})
+            )
             if wires:
                 self.wires[doc.id] = wires
             for a, b, score in self._texts.add(_Item(doc.id, doc.published, _norm(doc.text[:TEXT_PREFIX]))):
