@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,14 +40,14 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
     try:
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as handle:
-                yield cast(IO[bytes], handle)
+                yield _checked(cast(IO[bytes], handle), path)
         elif path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 if not members:
                     raise InputError(path, "zip archive holds no file")
                 with archive.open(members[0]) as handle:
-                    yield handle
+                    yield _checked(handle, path)
         else:
             with path.open("rb") as handle:
                 yield handle
@@ -53,6 +55,33 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
     except zipfile.BadZipFile as exc:
         raise InputError(path, f"not a zip archive: {exc}") from exc
+
+
+class _CheckedStream(io.RawIOBase):
+    """A decompressing stream whose damage (a cut gzip member, corrupt deflate data, a bad CRC) is
+    one InputError naming the file and the uncompressed offset, wherever the read happens."""
+
+    def __init__(self, inner: IO[bytes], path: Path) -> None:
+        super().__init__()
+        self._inner = inner
+        self._path = path
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise InputError(self._path, f"damaged compressed data: {exc}", f"byte {self._offset}") from exc
+        buffer[: len(data)] = data
+        self._offset += len(data)
+        return len(data)
+
+
+def _checked(inner: IO[bytes], path: Path) -> IO[bytes]:
+    return cast(IO[bytes], io.BufferedReader(_CheckedStream(inner, path)))
 
 
 def iter_blocks(
