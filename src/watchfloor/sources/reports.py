@@ -160,9 +160,13 @@ def date_from_name(path: Path) -> date | None:
         return None
 
 
+_DATELINE_SPAN = 200
+"""A dateline is within the first characters; matching only those keeps the regex linear."""
+
+
 def read_dateline(text: str) -> tuple[date | None, str | None]:
     """Date and agency of a wire dateline (``SEOUL, March 12, 2025 (Reuters) -``, ``SEOUL (AP) -``)."""
-    match = _DATELINE.match(text)
+    match = _DATELINE.match(text[:_DATELINE_SPAN])
     if match is None:
         return None, None
     when: date | None = None
