@@ -100,6 +100,23 @@ class Settings(BaseSettings):
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
+    max_record_bytes: int = Field(
+        default=1 << 20,
+        ge=64,
+        description="Longest line a reader accepts (an NMEA sentence, an AIS CSV row, a JSONL report); "
+        "a longer one is refused, naming the file and the line.",
+    )
+    max_file_bytes: int = Field(
+        default=64 << 30,
+        ge=1024,
+        description="Most bytes read from one AIS or list file, after decompression: a gzip bomb is "
+        "refused, naming the file, instead of filling memory or disk.",
+    )
+    max_report_bytes: int = Field(
+        default=20 << 20,
+        ge=1024,
+        description="Largest report file read (text, HTML, feed, JSONL); no real report is near it.",
+    )
     screen_index_cache: bool = Field(
         default=True,
         description="Keep built screening indexes in data_dir/cache (loads in ~1 s instead of ~10 s).",
