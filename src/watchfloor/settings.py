@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
+    store_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a write to a SQLite store waits for another writer before giving up "
+        "with a clear error (nothing written).",
+    )
     max_record_bytes: int = Field(
         default=1 << 20,
         ge=64,
