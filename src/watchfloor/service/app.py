@@ -205,6 +205,7 @@ class Watchfloor:
     ) -> assessment_ops.ReviewResult:
         """Confirm or reject an event or merge as ``principal``; the assessment is recomputed."""
         analyst = self.settings.analyst if principal is LOCAL else principal.user
+        subject_id = assessment_ops.resolve_subject_id(self.store, subject_id)
         result = assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
         self.audit(principal, "review", subject_id, {"decision": decision.value, "why": why})
         return result
