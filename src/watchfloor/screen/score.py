@@ -30,12 +30,14 @@ A match is a score >= :data:`DEFAULT_THRESHOLD`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz.distance import OSA
 
+from watchfloor.errors import WatchfloorError
+from watchfloor.screen.dates import parse_birth_date
 from watchfloor.screen.index import (
     ORGANISATION_SCHEMAS,
     IndexedEntry,
@@ -43,7 +45,7 @@ from watchfloor.screen.index import (
     ScreenIndex,
     normalise_identifier,
 )
-from watchfloor.screen.names import Token, joined_variants, tokenize
+from watchfloor.screen.names import Token, joined_variants, korean_in_cyrillic, tokenize
 from watchfloor.sources.lists.parsing import country_code
 from watchfloor.sources.lists.records import Identifier, IdScheme, NameKind, Schema
 
@@ -64,6 +66,10 @@ _COMPATIBLE: dict[Schema, frozenset[Schema]] = {
     Schema.VESSEL: frozenset({Schema.VESSEL}),
     Schema.AIRPLANE: frozenset({Schema.AIRPLANE}),
 }
+
+
+MARKED_SCHEMAS = frozenset({Schema.VESSEL, Schema.AIRPLANE})
+"""Entries whose names carry marks (``Lady R``, ``Sparta IV``) rather than initials."""
 
 
 class Outcome(enum.StrEnum):
@@ -141,6 +147,12 @@ class Query:
     """Nationality / country: ISO codes or names."""
     gender: str | None = None
     identifiers: list[Identifier] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Read a written date of birth (``21/05/1955``) into ISO form, or refuse it
+        (:class:`~watchfloor.screen.dates.BirthDateError`): a mis-read date would be a false conflict."""
+        if self.birth_date is not None:
+            self.birth_date = parse_birth_date(self.birth_date) if self.birth_date.strip() else None
 
     @classmethod
     def for_vessel(cls, name: str | None = None, imo: str | None = None, mmsi: str | None = None) -> Query:
@@ -265,8 +277,12 @@ def align(
     query_weights: tuple[float, ...],
     form: NameForm,
     cache: dict[tuple[str, str], tuple[float, PairHow | None]],
+    marks: bool = False,
 ) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
-    """Align tokens one to one, best pairs first; return the weighted name score and the pairs."""
+    """Align tokens one to one, best pairs first; return the weighted name score and the pairs.
+
+    With ``marks`` (vessels, aircraft) a single letter is a mark of the name (``Lady R``), never
+    an initial: it meets only the same letter."""
     listed = form.tokens
     pairs: list[tuple[float, int, int, PairHow]] = []
     for i, q in enumerate(query):
@@ -275,7 +291,7 @@ def align(
             found = cache.get(key)
             if found is None:
                 found = cache[key] = token_similarity(q, c)
-            if found[1] is not None:
+            if found[1] is not None and not (marks and found[1] is PairHow.INITIAL):
                 pairs.append((found[0], i, j, found[1]))
     pairs.sort(key=lambda p: -p[0])
     used_q: set[int] = set()
@@ -315,16 +331,30 @@ def _is_number(text: str) -> bool:
     return text.isdigit() or text in _NUMERALS
 
 
+def is_mark(text: str, marks: bool) -> bool:
+    """A number (``2``, ``IV``) or, for vessels and aircraft (``marks``), a single letter
+    (``Lady R``): the part of a name that tells two of the same kind apart."""
+    return _is_number(text) or (marks and len(text) == 1 and text.isalpha())
+
+
 def _numbered_apart(
-    query: tuple[Token, ...], listed: tuple[Token, ...], chosen: list[tuple[int, int, float, PairHow]]
+    query: tuple[Token, ...],
+    listed: tuple[Token, ...],
+    chosen: list[tuple[int, int, float, PairHow]],
+    marks: bool = False,
 ) -> bool:
-    """True when both names carry a number (``Sparta IV`` / ``Sparta II``) left unaligned: then
-    they are different vessels or companies, however alike written without spaces."""
+    """True when both names carry a number (``Sparta IV`` / ``Sparta II``), or for vessels a
+    letter (``Lady R`` / ``Lady D``), left unaligned: then they are different vessels or
+    companies, however alike written without spaces."""
     used_q = {i for i, _, _, _ in chosen}
     used_c = {j for _, j, _, _ in chosen}
-    return any(_is_number(t.text) for k, t in enumerate(query) if k not in used_q) and any(
-        _is_number(t.text) for k, t in enumerate(listed) if k not in used_c
+    return any(is_mark(t.text, marks) for k, t in enumerate(query) if k not in used_q) and any(
+        is_mark(t.text, marks) for k, t in enumerate(listed) if k not in used_c
     )
+
+
+MARKS_APART = -0.35
+"""What a different number or vessel letter left unaligned on both sides costs (v1)."""
 
 
 def whole_similarity(a: str, b: str) -> float:
@@ -420,6 +450,9 @@ def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
         folded = tokenize(query.name, organisation=True)
         if folded != tokens:
             variants.append(folded)
+    korean = korean_in_cyrillic(query.name) if query.name else None
+    if korean is not None and korean != tokens:
+        variants.extend([korean, *joined_variants(korean)])
     countries = {c for c in (country_code(v) for v in query.countries) if c}
     checks: list[IdentifierCheck] = []
     strong: list[tuple[IdScheme, str]] = []
@@ -447,14 +480,14 @@ def _compatible(query: Schema | None, entry: Schema) -> bool:
     return entry in _COMPATIBLE.get(query, frozenset({query}))
 
 
-def _best_name(prepared: _Prepared, forms: Iterable[NameForm]) -> NameAlignment | None:
+def _best_name(prepared: _Prepared, forms: Iterable[NameForm], marks: bool = False) -> NameAlignment | None:
     """The best-scoring alignment of any query variant with any of the given name forms."""
     best_score = -1.0
     best: tuple[NameForm, int, list[tuple[int, int, float, PairHow]]] | None = None
     for form in forms:
         for number, variant in enumerate(prepared.variants):
-            score, chosen = align(variant, prepared.weights[number], form, prepared.cache)
-            if len(variant) > 1 and score < 0.9 and not _numbered_apart(variant, form.tokens, chosen):
+            score, chosen = align(variant, prepared.weights[number], form, prepared.cache, marks)
+            if len(variant) > 1 and score < 0.9 and not _numbered_apart(variant, form.tokens, chosen, marks):
                 whole = whole_similarity(prepared.concats[number], form.concat) * 0.95
                 if whole > score:
                     score = whole
@@ -490,9 +523,22 @@ def _score_entry(
     threshold: float,
 ) -> Match:
     fields: list[FieldResult] = []
-    alignment = _best_name(prepared, forms) if forms else None
+    marks = item.entry.schema in MARKED_SCHEMAS
+    alignment = _best_name(prepared, forms, marks) if forms else None
     score = alignment.score if alignment is not None else 0.0
     query = prepared.query
+    if alignment is not None:
+        left = [t for t in alignment.unmatched_query if is_mark(t, marks)]
+        right = [t for t in alignment.unmatched_list if is_mark(t, marks)]
+        if left and right:
+            fields.append(
+                FieldResult(
+                    "name_marks", Outcome.CONFLICT,
+                    f"{' '.join(left)} vs listed {' '.join(right)}: another number or letter, another one",
+                    MARKS_APART,
+                )
+            )  # fmt: skip
+            score += MARKS_APART
     if query.birth_date and item.entry.schema in (Schema.PERSON, Schema.LEGAL_ENTITY):
         result = _compare_dob(query.birth_date, item.birth_dates)
         fields.append(result)
@@ -565,16 +611,41 @@ def _score_entry(
     )
 
 
+ALGORITHMS = ("watchfloor-name-v1",)
+"""The scoring algorithms, oldest first; ``None`` selects :data:`ALGORITHM`."""
+
+EntryScorer = Callable[[_Prepared, IndexedEntry, list[NameForm], float], Match]
+
+
+def scorer(algorithm: str | None) -> tuple[EntryScorer, float]:
+    """The per-entry scoring function of an algorithm and its default threshold."""
+    if algorithm is None or algorithm == ALGORITHM:
+        return _score_entry, DEFAULT_THRESHOLD
+    raise UnknownAlgorithmError(
+        f"unknown scoring algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}"
+    )
+
+
+class UnknownAlgorithmError(WatchfloorError, ValueError):
+    """An algorithm name that is not one of :data:`ALGORITHMS`."""
+
+
 def screen_full(
     query: Query,
     index: ScreenIndex,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     limit: int = 10,
     candidates: int = 20,
     min_coverage: float = 0.4,
+    algorithm: str | None = None,
 ) -> ScreenResult:
-    """Screen one query against the index; matches best first, with identifier validation."""
+    """Screen one query against the index; matches best first, with identifier validation.
+
+    ``algorithm`` is one of :data:`ALGORITHMS` (default v1); ``threshold`` defaults to the
+    algorithm's own."""
+    score_entry, default = scorer(algorithm)
+    limit_score = default if threshold is None else threshold
     prepared = _prepare(query, index)
     wanted: dict[int, list[int]] = {}
     if prepared.variants:
@@ -592,13 +663,18 @@ def screen_full(
         if not _compatible(query.schema, item.entry.schema):
             continue
         forms = [index.forms[f] for f in form_ids]
-        matches.append(_score_entry(prepared, item, forms, threshold))
+        matches.append(score_entry(prepared, item, forms, limit_score))
     matches.sort(key=lambda m: (-m.score, m.key))
     return ScreenResult(query, matches[:limit], prepared.checks)
 
 
 def screen(
-    query: Query, index: ScreenIndex, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    query: Query,
+    index: ScreenIndex,
+    *,
+    threshold: float | None = None,
+    limit: int = 10,
+    algorithm: str | None = None,
 ) -> list[Match]:
     """Screen one query: the best ``limit`` entries, best first (``match`` says which pass)."""
-    return screen_full(query, index, threshold=threshold, limit=limit).matches
+    return screen_full(query, index, threshold=threshold, limit=limit, algorithm=algorithm).matches
