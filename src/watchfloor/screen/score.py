@@ -125,6 +125,18 @@ class FieldResult:
 
 
 @dataclass(frozen=True)
+class FeatureResult:
+    """One named feature of a feature-based algorithm (v2) that fired: its value in [0, 1], its
+    weight (from the weights file) and what it added (value x weight)."""
+
+    feature: str
+    value: float
+    weight: float
+    contribution: float
+    detail: str
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything behind a score, in reviewer terms."""
 
@@ -133,6 +145,8 @@ class Explanation:
     name: NameAlignment | None
     fields: list[FieldResult]
     summary: str
+    features: list[FeatureResult] = field(default_factory=list)
+    """v2: every feature that fired, with its weight (v1 explains through ``fields``)."""
 
 
 @dataclass
@@ -247,7 +261,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
 def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     if q.text == c.text:
         return 1.0, PairHow.EXACT
-    if q.korean == c.korean or q.russian == c.russian:
+    if _is_number(q.text) or _is_number(c.text):
+        return 0.0, None  # a number (2, IV) meets only itself: Sparta II is not Sparta III
+    if q.korean == c.korean:
+        return 0.95, PairHow.SPELLING
+    if q.russian == c.russian and (len(q.text) > 4 or len(c.text) > 4):
+        # short parts are Korean syllables more often than Russian names: the Russian key's
+        # yo/jo/e folding would make Jong and Yong one name
         return 0.95, PairHow.SPELLING
     lq, lc = len(q.text), len(c.text)
     if lq == 1 or lc == 1:
@@ -257,10 +277,9 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     if q.joined or c.joined or abs(lq - lc) > max(lq, lc) * 0.4:
         return 0.0, None
     sim = OSA.normalized_similarity(q.text, c.text, score_cutoff=_TYPO_FLOOR)
-    folded = max(
-        OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR),
-        OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR),
-    )
+    folded = OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR)
+    if max(lq, lc) > 4:
+        folded = max(folded, OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR))
     best = max(sim, folded * 0.95)
     swapped = best < 0.85 and lq == lc and lq >= 4 and sorted(q.text) == sorted(c.text)
     if swapped and OSA.distance(q.text, c.text) == 1:  # two letters swapped: Faiz/Afiz, Lakhal/Lakahl
@@ -272,18 +291,16 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     return best, PairHow.TYPO
 
 
-def align(
+def pair_tokens(
     query: tuple[Token, ...],
-    query_weights: tuple[float, ...],
-    form: NameForm,
+    listed: tuple[Token, ...],
     cache: dict[tuple[str, str], tuple[float, PairHow | None]],
     marks: bool = False,
-) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
-    """Align tokens one to one, best pairs first; return the weighted name score and the pairs.
+) -> list[tuple[int, int, float, PairHow]]:
+    """Pair query and list tokens one to one, most similar pairs first: ``(i, j, sim, how)``.
 
     With ``marks`` (vessels, aircraft) a single letter is a mark of the name (``Lady R``), never
     an initial: it meets only the same letter."""
-    listed = form.tokens
     pairs: list[tuple[float, int, int, PairHow]] = []
     for i, q in enumerate(query):
         for j, c in enumerate(listed):
@@ -303,6 +320,20 @@ def align(
         used_q.add(i)
         used_c.add(j)
         chosen.append((i, j, sim, how))
+    return chosen
+
+
+def align(
+    query: tuple[Token, ...],
+    query_weights: tuple[float, ...],
+    form: NameForm,
+    cache: dict[tuple[str, str], tuple[float, PairHow | None]],
+    marks: bool = False,
+) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
+    """Align tokens one to one (:func:`pair_tokens`); return the weighted name score and the pairs."""
+    listed = form.tokens
+    chosen = pair_tokens(query, listed, cache, marks)
+    used_c = {j for _, j, _, _ in chosen}
     if not any(how is not PairHow.INITIAL for _, _, _, how in chosen):
         return 0.0, chosen  # initials alone never make a name match
     wc = form.weights
@@ -439,6 +470,8 @@ class _Prepared:
     weights: list[tuple[float, ...]] = field(default_factory=list)
     concats: list[str] = field(default_factory=list)
     cache: dict[tuple[str, str], tuple[float, PairHow | None]] = field(default_factory=dict)
+    idf: Callable[[str], float] = lambda _text: 1.0
+    """The index's rarity weight of a token text."""
 
 
 def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
@@ -471,7 +504,7 @@ def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
         (strong if check.valid else weak).append((ident.scheme, value))
     weights = [tuple(index.idf(t.text) for t in v) for v in variants]
     concats = ["".join(t.text for t in v) for v in variants]
-    return _Prepared(query, variants, countries, checks, strong, weak, weights, concats)
+    return _Prepared(query, variants, countries, checks, strong, weak, weights, concats, idf=index.idf)
 
 
 def _compatible(query: Schema | None, entry: Schema) -> bool:
@@ -611,7 +644,7 @@ def _score_entry(
     )
 
 
-ALGORITHMS = ("watchfloor-name-v1",)
+ALGORITHMS = ("watchfloor-name-v1", "watchfloor-name-v2")
 """The scoring algorithms, oldest first; ``None`` selects :data:`ALGORITHM`."""
 
 EntryScorer = Callable[[_Prepared, IndexedEntry, list[NameForm], float], Match]
@@ -621,6 +654,10 @@ def scorer(algorithm: str | None) -> tuple[EntryScorer, float]:
     """The per-entry scoring function of an algorithm and its default threshold."""
     if algorithm is None or algorithm == ALGORITHM:
         return _score_entry, DEFAULT_THRESHOLD
+    if algorithm == ALGORITHMS[1]:
+        from watchfloor.screen import score_v2  # score_v2 builds on this module
+
+        return score_v2.score_entry, score_v2.default_threshold()
     raise UnknownAlgorithmError(
         f"unknown scoring algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}"
     )
