@@ -14,12 +14,10 @@ from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, ScreenResult, screen_full
 from watchfloor.screen.loading import index_from_files
 from watchfloor.screen.score import ALGORITHMS, scorer
-from watchfloor.service.screening import SCHEMAS, index_from_store, query_from_values, screen_csv
+from watchfloor.service.screening import index_from_store, screen_csv
+from watchfloor.service.screening_query import SCHEMAS, build_query
 from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
 from watchfloor.store import Store, open_store
-
-build_query = query_from_values
-"""A :class:`Query` from command-line style values (see :func:`query_from_values`)."""
 
 
 def load_index(lists: list[Path] | None, store: Store | None = None) -> ScreenIndex:

@@ -10,14 +10,10 @@ from pathlib import Path
 from watchfloor.errors import InputError, WatchfloorError
 from watchfloor.screen.index import ScreenIndex
 from watchfloor.screen.loading import index_from_entries
-from watchfloor.screen.score import Query, screen_full
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.screen.score import screen_full
+from watchfloor.service.screening_query import build_query
 from watchfloor.store import Store
 from watchfloor.store.lists import screening_lists
-
-SCHEMAS = [
-    s.value for s in (Schema.PERSON, Schema.ORGANIZATION, Schema.COMPANY, Schema.VESSEL, Schema.AIRPLANE)
-]
 
 CSV_NAME = ("name", "full_name")
 CSV_DOB = ("birth_date", "dob", "date_of_birth")
@@ -28,10 +24,6 @@ CSV_OUTPUT = [
     "row", "query", "rank", "id", "caption", "schema", "score", "match", "programmes", "explanation",
     "algorithm", "lists_used",
 ]  # fmt: skip
-
-
-class QueryValueError(WatchfloorError, ValueError):
-    """A value typed for a query that screening cannot use (an unknown schema)."""
 
 
 def index_from_store(store: Store) -> ScreenIndex:
@@ -53,46 +45,6 @@ def index_from_store(store: Store) -> ScreenIndex:
         for v in versions
     ]
     return index_from_entries([v.version_id for v in versions], entries, provenance)
-
-
-def parse_schema(value: str | None) -> Schema | None:
-    """A schema named by a user (any case); ``None`` for empty."""
-    if not value or not value.strip():
-        return None
-    for schema in Schema:
-        if schema.value.lower() == value.strip().lower():
-            return schema
-    raise QueryValueError(f"unknown schema {value!r}: use one of {', '.join(SCHEMAS)}")
-
-
-def query_from_values(
-    name: str | None,
-    schema: str | None = None,
-    dob: str | None = None,
-    countries: list[str] | None = None,
-    imo: str | None = None,
-    mmsi: str | None = None,
-    passport: str | None = None,
-    gender: str | None = None,
-) -> Query:
-    """A :class:`Query` from typed values (empty strings mean absent). A date of birth is read in
-    any common form (``21/05/1955``) or refused with :class:`~watchfloor.screen.dates.BirthDateError`."""
-    identifiers = [
-        Identifier(scheme, value.strip())
-        for scheme, value in ((IdScheme.IMO, imo), (IdScheme.MMSI, mmsi), (IdScheme.PASSPORT, passport))
-        if value and value.strip()
-    ]
-    chosen = parse_schema(schema)
-    if chosen is None and (imo or mmsi) and not name:
-        chosen = Schema.VESSEL
-    return Query(
-        name=(name or "").strip() or None,
-        schema=chosen,
-        birth_date=(dob or "").strip() or None,
-        countries=[c for c in countries or [] if c.strip()],
-        gender=(gender or "").strip().lower() or None,
-        identifiers=identifiers,
-    )
 
 
 def lists_used(index: ScreenIndex) -> str:
@@ -158,7 +110,7 @@ def screen_csv(
             passed = {renamed[c]: raw.get(c) or "" for c in extra}
             base = {"row": number, "query": _column(row, CSV_NAME), "lists_used": used, **passed}
             try:
-                query = query_from_values(
+                query = build_query(
                     _column(row, CSV_NAME), row.get("schema"), _column(row, CSV_DOB),
                     [c for c in [_column(row, CSV_COUNTRY)] if c], row.get("imo"), row.get("mmsi"),
                     row.get("passport"), row.get("gender"),
