@@ -57,24 +57,23 @@ def test_explanation_lists_every_feature_that_fired_with_its_weight(full_index: 
 
 
 def test_changing_a_weight_in_a_replacement_file_changes_the_score(
-    full_index: ScreenIndex, weights_file: Path
+    full_index: ScreenIndex, weights_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     query = Query("Kim Jong Un", birth_date="1950-03-03")
     before = next(m for m in screen(query, full_index, algorithm=V2, limit=30) if m.key == KIM_JONG_UN)
     assert any(f.feature == "dob.year_conflict" for f in before.explanation.features)
     data = yaml.safe_load(weights_file.read_text())
-    data["qualifiers"]["dob.year_conflict"] = -0.6
+    old = data["qualifiers"]["dob.year_conflict"]
+    data["qualifiers"]["dob.year_conflict"] = old - 0.3
     weights_file.write_text(yaml.safe_dump(data), encoding="utf-8")
     other = weights_file.with_name("other.yaml")
     weights_file.rename(other)  # a new path: nothing cached can answer for it
-    import os
-
-    os.environ["WATCHFLOOR_SCREEN_WEIGHTS_FILE"] = str(other)
+    monkeypatch.setenv("WATCHFLOOR_SCREEN_WEIGHTS_FILE", str(other))
     get_settings.cache_clear()
     after = next(m for m in screen(query, full_index, algorithm=V2, limit=30) if m.key == KIM_JONG_UN)
     assert after.score == pytest.approx(max(0.0, before.score - 0.3), abs=1e-3)
     fired = {f.feature: f for f in after.explanation.features}
-    assert fired["dob.year_conflict"].weight == -0.6
+    assert fired["dob.year_conflict"].weight == pytest.approx(old - 0.3)
 
 
 def test_a_weights_file_with_an_unknown_feature_is_refused(tmp_path: Path) -> None:

@@ -705,6 +705,46 @@ def screen_full(
     return ScreenResult(query, matches[:limit], prepared.checks)
 
 
+def score_entries(
+    query: Query,
+    index: ScreenIndex,
+    positions: Iterable[int],
+    *,
+    threshold: float | None = None,
+    algorithm: str | None = None,
+    exclude_names: frozenset[str] = frozenset(),
+) -> list[Match]:
+    """Score a query against chosen entries over all their names, with no candidate stage
+    (pairwise evaluation, a reviewer's second look). Names in ``exclude_names`` are left out
+    (to compare an alias with the entry's other names)."""
+    score_entry, default = scorer(algorithm)
+    limit_score = default if threshold is None else threshold
+    prepared = _prepare(query, index)
+    out = []
+    for position in positions:
+        forms = [index.forms[f] for f in index.forms_of(position)]
+        forms = [f for f in forms if f.value not in exclude_names]
+        out.append(score_entry(prepared, index.entries[position], forms, limit_score))
+    return out
+
+
+def candidate_entries(
+    query: Query, index: ScreenIndex, *, candidates: int = 20, min_coverage: float = 0.4
+) -> set[int]:
+    """The entries the candidate stage proposes for a query (by name and identifiers)."""
+    prepared = _prepare(query, index)
+    found: set[int] = set()
+    if prepared.variants:
+        allowed = _COMPATIBLE.get(query.schema) if query.schema is not None else None
+        found.update(
+            index.candidates(prepared.variants, limit=candidates, min_coverage=min_coverage, schemas=allowed)
+        )
+    for scheme, value in prepared.strong_ids + prepared.weak_ids:
+        for lookup in DOCUMENTS if scheme in DOCUMENTS else (scheme,):
+            found.update(index.by_identifier(lookup, value))
+    return found
+
+
 def screen(
     query: Query,
     index: ScreenIndex,
