@@ -228,3 +228,17 @@ def test_dob_option_reads_written_dates_and_refuses_ambiguous_ones(shared_data: 
     refused = CliRunner().invoke(app, args)
     assert refused.exit_code != 0
     assert "ambiguous" in str(refused.exception)
+
+
+def test_algorithm_option_selects_v2_and_refuses_unknown_names(shared_data: Path) -> None:
+    payload = _screen(shared_data, "Ким Чен Ын", "--algorithm", "watchfloor-name-v2")
+    assert payload["algorithm"] == "watchfloor-name-v2"
+    results = payload["results"]
+    assert isinstance(results, list)
+    first = results[0]
+    assert first["id"] == KIM_JONG_UN and first["match"]
+    features = {f["feature"]: f for f in first["explanation"]["features"]}
+    assert features["name_match"]["weight"] == 1.0
+    assert payload["threshold"] == first["explanation"]["threshold"]
+    refused = CliRunner().invoke(app, ["screen", "Kim", "--algorithm", "name-v9", *_lists(shared_data)])
+    assert refused.exit_code != 0 and "unknown scoring algorithm" in str(refused.exception)

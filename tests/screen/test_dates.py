@@ -40,3 +40,13 @@ def test_a_query_reads_its_date_of_birth() -> None:
     assert Query("Sergei Shoigu", birth_date="  ").birth_date is None
     with pytest.raises(BirthDateError):
         Query("Sergei Shoigu", birth_date="03/04/1955")
+
+
+def test_a_record_with_an_impossible_iso_date_keeps_it_as_written() -> None:
+    """Typos in records (treated benchmark rows, list data) stay comparable digit by digit."""
+    assert parse_birth_date("1974-01-32", strict=False) == "1974-01-32"
+    assert Query("X", birth_date="1974-01-32").birth_date == "1974-01-32"
+    with pytest.raises(BirthDateError):
+        parse_birth_date("1974-01-32")
+    with pytest.raises(BirthDateError):
+        parse_birth_date("31/02/1955", strict=False)  # not ISO: never guessed

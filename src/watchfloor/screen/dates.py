@@ -76,12 +76,14 @@ def _month(value: str, word: str) -> int:
     return number
 
 
-def parse_birth_date(value: str) -> str:
+def parse_birth_date(value: str, *, strict: bool = True) -> str:
     """Read a written date of birth into partial ISO form (``21/05/1955`` -> ``1955-05-21``).
 
     Day-first numeric dates (the form used outside the US) are read as such; a numeric date
     whose first two numbers could each be the day or the month is refused (see the module
-    docstring), unless both are equal. Raises :class:`BirthDateError`.
+    docstring), unless both are equal. Raises :class:`BirthDateError`. Without ``strict``, an
+    ISO-shaped date that does not exist (``1974-01-32``, a typo in a record) is kept as written:
+    it is unambiguous, and the scorers compare it digit by digit (one digit off is a slip).
     """
     text = value.strip().lower()
     if not text:
@@ -89,7 +91,12 @@ def parse_birth_date(value: str) -> str:
     text = text.replace("\u2013", "-").replace("\u2014", "-")
     if found := _ISO.fullmatch(text):
         year, month, day = found.groups()
-        return _iso(value, int(year), int(month) if month else None, int(day) if day else None)
+        try:
+            return _iso(value, int(year), int(month) if month else None, int(day) if day else None)
+        except BirthDateError:
+            if strict or not (month and day):
+                raise
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     if found := _NUMERIC.fullmatch(text):
         first, second, year = (int(g) for g in found.groups())
         if first > 12 and second <= 12:

@@ -33,6 +33,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -164,9 +165,11 @@ class Query:
 
     def __post_init__(self) -> None:
         """Read a written date of birth (``21/05/1955``) into ISO form, or refuse it
-        (:class:`~watchfloor.screen.dates.BirthDateError`): a mis-read date would be a false conflict."""
+        (:class:`~watchfloor.screen.dates.BirthDateError`): a mis-read date would be a false conflict.
+        An ISO date with a typo (``1974-01-32``) is kept as written (see ``parse_birth_date``)."""
         if self.birth_date is not None:
-            self.birth_date = parse_birth_date(self.birth_date) if self.birth_date.strip() else None
+            text = self.birth_date.strip()
+            self.birth_date = parse_birth_date(text, strict=False) if text else None
 
     @classmethod
     def for_vessel(cls, name: str | None = None, imo: str | None = None, mmsi: str | None = None) -> Query:
@@ -358,6 +361,7 @@ _NUMERALS = frozenset({
 })  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def _is_number(text: str) -> bool:
     return text.isdigit() or text in _NUMERALS
 
@@ -472,6 +476,8 @@ class _Prepared:
     cache: dict[tuple[str, str], tuple[float, PairHow | None]] = field(default_factory=dict)
     idf: Callable[[str], float] = lambda _text: 1.0
     """The index's rarity weight of a token text."""
+    idf_table: dict[str, float] = field(default_factory=dict)
+    """Rarity weights looked up for this query so far (v2)."""
 
 
 def _prepare(query: Query, index: ScreenIndex) -> _Prepared:

@@ -15,7 +15,7 @@ spelling system, typo, initial), scored here with the cost parameters of the wei
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -148,21 +148,20 @@ class Context:
     organisation: bool = False
     marks: bool = False
 
-    @property
-    def unmatched_query(self) -> list[Token]:
-        used = {i for i, _, _, _ in self.chosen}
-        return [t for k, t in enumerate(self.variant) if k not in used]
+    unmatched_query: list[Token] = field(default_factory=list)
+    unmatched_list: list[Token] = field(default_factory=list)
+    aligned: list[tuple[Token, Token, float, PairHow]] = field(default_factory=list)
+    family: frozenset[str] | None = None
+    """The list name's family-name parts (computed once, by :func:`_family`)."""
 
-    @property
-    def unmatched_list(self) -> list[Token]:
-        used = {j for _, j, _, _ in self.chosen}
+    def settle(self) -> None:
+        """Fix the alignment's derived views once, before the features read them."""
         tokens = self.form.tokens if self.form is not None else ()
-        return [t for k, t in enumerate(tokens) if k not in used]
-
-    @property
-    def aligned(self) -> list[tuple[Token, Token, float, PairHow]]:
-        tokens = self.form.tokens if self.form is not None else ()
-        return [(self.variant[i], tokens[j], sim, how) for i, j, sim, how in self.chosen]
+        used_q = {i for i, _, _, _ in self.chosen}
+        used_c = {j for _, j, _, _ in self.chosen}
+        self.unmatched_query = [t for k, t in enumerate(self.variant) if k not in used_q]
+        self.unmatched_list = [t for k, t in enumerate(tokens) if k not in used_c]
+        self.aligned = [(self.variant[i], tokens[j], sim, how) for i, j, sim, how in self.chosen]
 
     def minor(self, token: Token) -> bool:
         """A part that says little: an initial, a patronymic, a legal form, an org stop-word."""
@@ -337,6 +336,12 @@ def _family_texts(family: str) -> frozenset[str]:
 def _family(ctx: Context) -> frozenset[str]:
     """The list name's family-name parts: as the list gives them, or for a Korean-looking name
     its first part."""
+    if ctx.family is None:
+        ctx.family = _find_family(ctx)
+    return ctx.family
+
+
+def _find_family(ctx: Context) -> frozenset[str]:
     if ctx.form is None or ctx.item.entry.schema is not Schema.PERSON:
         return frozenset()
     for name in ctx.item.entry.names:
@@ -577,6 +582,7 @@ def score_entry(prepared: _Prepared, item: IndexedEntry, forms: list[NameForm], 
     idf = _idf_of(prepared)
     if forms and prepared.variants:
         _align_best(ctx, forms, idf)
+    ctx.settle()
     score, fired = evaluate(ctx)
     is_match = score >= threshold
     alignment = None
@@ -611,16 +617,19 @@ def score_entry(prepared: _Prepared, item: IndexedEntry, forms: list[NameForm], 
 
 
 def _idf_of(prepared: _Prepared) -> Callable[[str], float]:
-    """The rarity weights the query was prepared with (the index's IDF), by token text."""
-    table: dict[str, float] = {}
-    for variant, weights in zip(prepared.variants, prepared.weights, strict=True):
-        for token, weight in zip(variant, weights, strict=True):
-            table[token.text] = weight
+    """The rarity weights of the index by token text (the query's own looked up once)."""
+    table = prepared.idf_table
+    if not table:
+        for variant, weights in zip(prepared.variants, prepared.weights, strict=True):
+            for token, weight in zip(variant, weights, strict=True):
+                table[token.text] = weight
     fallback = prepared.idf
 
     def idf(text: str) -> float:
         found = table.get(text)
-        return found if found is not None else fallback(text)
+        if found is None:
+            found = table[text] = fallback(text)
+        return found
 
     return idf
 

@@ -7,7 +7,7 @@ schema name or an identifier the same way.
 from __future__ import annotations
 
 from watchfloor.errors import InputError
-from watchfloor.screen.dates import BirthDateError
+from watchfloor.screen.dates import BirthDateError, parse_birth_date
 from watchfloor.screen.score import Query
 from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
 
@@ -52,6 +52,11 @@ def build_query(
         if value and value.strip()
     ]
     chosen = parse_schema(schema)
+    if dob and dob.strip():
+        try:
+            dob = parse_birth_date(dob)  # strict: a person typing 1974-01-32 is told so
+        except BirthDateError as exc:
+            raise QueryError("dob", str(exc)) from None
     if chosen is None and (imo or mmsi) and not name:
         chosen = Schema.VESSEL
     try:
