@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     maritime_config_file: Path | None = Field(
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
+    screen_weights_file: Path | None = Field(
+        default=None, description="YAML feature weights of watchfloor-name-v2 replacing the shipped ones."
+    )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
     store_busy_timeout_s: float = Field(
         default=30.0,
