@@ -59,7 +59,7 @@ def normalise_static(static: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 def _values(static: pl.LazyFrame, key: str, attr: str, min_obs: int) -> pl.DataFrame:
     return (
-        static.filter(pl.col(attr).is_not_null())
+        static.filter(pl.col(attr).is_not_null() & pl.col(key).is_not_null())  # no IMO is no shared IMO
         .sort(["ts", "src_file", "src_line"])
         .group_by([key, attr])
         .agg(
