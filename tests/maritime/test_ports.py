@@ -25,7 +25,7 @@ def test_default_ports_are_the_watched_ones_with_provenance() -> None:
 
 
 def _first_coordinate(text: str) -> tuple[float, float]:
-    """The first coordinate pair a source note quotes: ``D M'S"N D M'S"E`` or decimal ``41.7816, 129.8204``."""
+    """The first coordinate pair a source note quotes: ``D M'S"N D M'S"E`` or decimal ``41.78, 129.82``."""
     import re
 
     dms = re.search(r"(\d{2,3}) (\d{1,2})'(?:(\d{1,2})\")?N (\d{2,3}) (\d{1,2})'(?:(\d{1,2})\")?E", text)
