@@ -43,6 +43,8 @@ class LoiteringConfig(BaseModel):
 class PortVisitConfig(BaseModel):
     min_hours: float = Field(ge=0)
     max_gap_hours: float = Field(gt=0)
+    stop_speed_knots: float | None = Field(default=None, ge=0)
+    """A visit needs at least one fix at or below this speed (GFW's port stop); None: no stop needed."""
 
 
 class IdentityConfig(BaseModel):

@@ -205,6 +205,11 @@ def _reception(gaps: pl.DataFrame, cover: pl.DataFrame, cfg: DetectionConfig) ->
     )
 
 
+DISABLING_RULE = (
+    "gfw-suspected-disabling-v1: gap >= min_hours and reception good; 50 nm shore rule not applied"
+)
+
+
 def gap_events(
     trans: pl.DataFrame, cover: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]
 ) -> list[MaritimeEvent]:
@@ -236,6 +241,14 @@ def gap_events(
                 "good": fraction >= cfg.gap.good_reception_fraction and hours > 0,
             },
             "threshold_hours": cfg.gap.min_hours,
+        }
+        # GFW's suspected disabling (Welch et al. 2022): >= 12 h, where reception is good enough
+        # that the silence is unlikely to be a coverage hole, and >= 50 nm from shore. The shore
+        # rule needs a coastline, which is not shipped: it is reported as not checked.
+        details["suspected_disabling"] = {
+            "value": bool(details["reception"]["good"]),
+            "rule": DISABLING_RULE,
+            "shore_distance_checked": False,
         }
         events.append(
             MaritimeEvent(
