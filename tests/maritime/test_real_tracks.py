@@ -186,3 +186,13 @@ def test_identity_events_ignore_imo_fill_values(shared_data: Path, detectors: De
     assert shared and all(1_000_000 <= e.details["imo"] <= 9_999_999 for e in shared)
     raw_imos = batch.static.filter(pl.col("imo").is_in([1, 111]))
     assert raw_imos.height > 0  # the fill values are really in the file
+
+
+def test_ships_moored_in_harbour_are_not_loitering(shared_data: Path, detectors: Detectors) -> None:
+    """Vestland and the Solent hold ships moored all day at SOG 0 (nav_status 5 in Vestland): slow
+    enough to loiter, but in harbour, within 20 nm of shore; without the shore rule they would be."""
+    for name in ("kystverket_vestland_5vessels_2022-09-01.csv.gz", "solent_stonesoup_2016-01-12.csv.gz"):
+        batch = _read(shared_data, name)
+        assert detect(batch.positions, batch.static, detectors=detectors).by_kind(EventKind.LOITERING) == []
+        no_shore = _with(detectors, "loitering", min_shore_nm=None)
+        assert detect(batch.positions, batch.static, detectors=no_shore).by_kind(EventKind.LOITERING)

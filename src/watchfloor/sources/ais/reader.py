@@ -15,7 +15,7 @@ from watchfloor.sources.ais.nmea import read_nmea
 from watchfloor.sources.ais.report import ReadReport
 
 #: File names an ``ais ingest DIR`` picks up.
-AIS_SUFFIXES = (".nmea", ".ais", ".aivdm", ".nm4", ".txt", ".log", ".csv", ".geojson", ".json", ".gz", ".zip")
+AIS_SUFFIXES = (".nmea", ".ais", ".aivdm", ".nm4", ".txt", ".log", ".csv", ".geojson", ".gz", ".zip")
 
 
 class AisFormat(StrEnum):
