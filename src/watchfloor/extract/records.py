@@ -68,6 +68,8 @@ class Claim:
     """Admiralty source reliability of the report's source."""
     document: str | None = None
     """The report's content hash."""
+    modality: str = "actual"
+    """``actual`` (told as having happened), ``future`` or ``hypothetical`` (attribution-dep-v1)."""
 
 
 @dataclass

@@ -321,6 +321,11 @@ class Cues:
     stance: tuple[Cue, ...]
     hedges: tuple[Cue, ...]
     base_credibility: dict[Stance, int] = field(default_factory=dict)
+    modality: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Word forms that make an event ``future`` or ``hypothetical``, and verbs of ``planning``."""
+
+
+MODALITY_KINDS = ("future", "hypothetical", "planning")
 
 
 def parse_cues(data: Any, origin: str) -> Cues:
@@ -342,11 +347,20 @@ def parse_cues(data: Any, origin: str) -> Cues:
             for c in data.get("hedges") or []
         )
         base = {Stance(k): int(v) for k, v in (data.get("base_credibility") or {}).items()}
+        raw_modality = data.get("modality") or {}
+        if not isinstance(raw_modality, dict) or set(raw_modality) - set(MODALITY_KINDS):
+            raise ConfigError(f"modality: expected a mapping with keys {list(MODALITY_KINDS)}", origin)
+        modality = {
+            kind: frozenset(
+                str(w).lower() for w in _strings(raw_modality.get(kind), f"modality.{kind}", origin)
+            )
+            for kind in MODALITY_KINDS
+        }
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"invalid cue entry: {exc}", origin) from exc
     if set(base) != set(Stance) or not all(1 <= v <= 6 for v in base.values()):
         raise ConfigError("base_credibility needs every stance, each 1-6", origin)
-    return Cues(str(data.get("version") or ""), reporting, stance, hedges, base)
+    return Cues(str(data.get("version") or ""), reporting, stance, hedges, base, modality)
 
 
 # --- loading ----------------------------------------------------------------------------------------
