@@ -37,7 +37,8 @@ _SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s+(.*\S)\s*$", re.DOTALL)
 _SEED_HEAD = re.compile(r"^\s*date\s+\S+\s")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _DATELINE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Z .'-]+?),?\s+(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+)?"
+    r"^\s*(?P<city>[A-Z][A-Z .'-]+?)(?:, (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)*))?,?\s+"
+    r"(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+)?"
     r"\((?P<agency>[A-Za-z][\w .&'-]{0,40})\)\s*[-\u2013\u2014]"
 )
 
