@@ -56,7 +56,7 @@ def test_reingest_with_metadata_updates_the_stored_document(store_url: str, foun
         assert created and (stored.published, stored.source, stored.source_grade) == (None, None, "F")
     dated = replace(bare, published=date(2024, 10, 29), source="Associated Press", origin="again.txt")
     with store.session() as session:
-        again, created = save_report(session, dated, source_grade="B")
+        _again, created = save_report(session, dated, source_grade="B")
         assert not created
     with store.session() as session:
         [document] = list_documents(session)

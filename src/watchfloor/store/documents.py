@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from watchfloor.sources.reports import Report
@@ -64,11 +64,18 @@ def save_report(
     command line or read from the text), the stored document takes it: a date or source that is
     given replaces the stored one, a judged grade replaces the stored grade (an ungraded ``F``
     only when ``explicit_grade``), and each change is kept in ``meta["metadata_changes"]`` with the
-    old and new values, so nothing stored is silently lost.
+    old and new values, so nothing stored is silently lost. A new grade is applied to the stored
+    claims of the document too.
     """
     existing = session.get(Document, report.content_hash)
     if existing is not None:
-        update_metadata(existing, report, source_grade, explicit_grade=explicit_grade)
+        changes = update_metadata(existing, report, source_grade, explicit_grade=explicit_grade)
+        if "source_grade" in changes:  # one grade per claim: the claims resting on it follow
+            session.execute(
+                update(Claim)
+                .where(Claim.document_id == existing.id)
+                .values(reliability=existing.source_grade)
+            )
         return existing, False
     document = Document(
         id=report.content_hash,
