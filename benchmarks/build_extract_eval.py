@@ -422,13 +422,202 @@ UN_FINDINGS: dict[str, list[F]] = {
 }
 
 
+# Held-out split, annotated on 2026-12-03 after the cue words had been written, before running the
+# extractor on these texts; the same conventions as above (a generic description of an entity's
+# role, "is the DPRK's primary arms dealer", is not an event; a designation is a countermeasure).
+DES_2009 = "was designated by the Committee in April 2009"
+TEST_FINDINGS: dict[str, list[F]] = {
+    "KPi.001": [("oversees the import of items needed for the uranium enrichment program", TECH, None, None)],
+    "KPi.008": [
+        ("In this capacity he has facilitated transactions for TCB", SE, None, None),
+        ("Tanchon was designated by the Committee in April 2009", DESIGNATION, None, None),
+    ],
+    "KPi.009": [
+        (
+            "he has facilitated transactions for TCB and the Korea Mining Development Trading Corporation (KOMID)",
+            SE,
+            None,
+            None,
+        ),
+        ("Tanchon was designated by the Committee in April 2009", DESIGNATION, None, None),
+        ("KOMID was designated by the Committee in April 2009", DESIGNATION, None, None),
+    ],
+    "KPi.010": [("The KOMID was designated by the Committee in April 2009", DESIGNATION, None, None)],
+    "KPi.011": [("The KOMID was designated by the Committee in April 2009", DESIGNATION, None, None)],
+    "KPi.012": [
+        ("In this capacity he has facilitated transactions for TCB", SE, None, None),
+        ("Tanchon was designated by the Committee in April 2009", DESIGNATION, None, None),
+    ],
+    "KPi.057": [
+        (
+            "primarily responsible for the procurement of commodities and technologies to support the DPRK’s defense research and development programs",
+            TECH,
+            None,
+            "kp",
+        )
+    ],
+    "KPi.061": [("Ilsim International Bank has attempted to evade United Nations sanctions", SE, None, None)],
+    "KPe.006": [("designated by the Committee in April 2009", DESIGNATION, None, None)],
+    "KPe.010": [
+        ("KOMID was designated by the Committee in April 2009", DESIGNATION, None, None),
+        (
+            "Green Pine is also responsible for approximately half of the arms and related materiel exported by the DPRK",
+            ARMS,
+            "kp",
+            None,
+        ),
+        (
+            "Green Pine has been identified for sanctions for exporting arms or related material from North Korea",
+            ARMS + DESIGNATION,
+            "kp",
+            None,
+        ),
+        (
+            "has exported torpedoes and technical assistance to Iranian defence-related firms",
+            ARMS + TECH,
+            None,
+            "ir",
+        ),
+    ],
+    "KPe.014": [("KOMID was designated by the Committee in April 2009", DESIGNATION, None, None)],
+    "KPe.015": [("KOMID was designated by the Committee in April 2009", DESIGNATION, None, None)],
+    "KPe.016": [
+        (
+            "Korea Ryonbong General Corporation was designated by the Committee in April 2009",
+            DESIGNATION,
+            None,
+            None,
+        )
+    ],
+    "KPe.017": [
+        (
+            "Facilitates shipments on behalf of the Korea Mining Development Trading Corporation (KOMID)",
+            ARMS + SE,
+            None,
+            None,
+        ),
+        ("KOMID was designated by the Committee in April 2009", DESIGNATION, None, None),
+    ],
+    "KPe.019": [
+        (
+            "Korea Ryonbong General Corporation was designated by the Committee in April 2009",
+            DESIGNATION,
+            None,
+            None,
+        )
+    ],
+    "KPe.023": [
+        (
+            "Daedong Credit Bank has provided financial services to the Korea Mining Development Trading Corporation (KOMID) and Tanchon Commercial Bank",
+            SE,
+            None,
+            None,
+        ),
+        (
+            "DCB has facilitated hundreds of financial transactions worth millions of dollars on behalf of KOMID and Tanchon Commercial Bank",
+            SE,
+            None,
+            None,
+        ),
+        ("DCB has knowingly facilitated transactions by using deceptive financial practices", SE, None, None),
+    ],
+    "KPe.025": [
+        (
+            "KKBC provides financial services in support to Tanchon Commercial Bank and Korea Hyoksin Trading Corporation",
+            SE,
+            None,
+            None,
+        ),
+        (
+            "Tanchon Commercial Bank has used KKBC to facilitate funds transfers likely amounting to millions of dollars",
+            SE,
+            None,
+            None,
+        ),
+    ],
+    "KPe.027": [
+        (
+            "who was designated by the Committee established pursuant to resolution 1718 (2006) in 2009",
+            DESIGNATION,
+            None,
+            None,
+        )
+    ],
+    "KPe.028": [("also designated in August 2010", DESIGNATION, None, None)],
+    "KPe.039": [("has engaged in proliferation-related transactions", SE, None, None)],
+    "KPe.040": [
+        (
+            "DCB Finance Limited is a front company for Daedong Credit Bank (DCB), a listed entity",
+            SE,
+            None,
+            None,
+        )
+    ],
+    "KPe.041": [
+        (
+            "Korea Taesong Trading Company has acted on behalf of KOMID in dealings with Syria",
+            ARMS + SE,
+            None,
+            None,
+        )
+    ],
+    # no in-scope finding
+    **{
+        ref: []
+        for ref in [
+            "KPi.002",
+            "KPi.003",
+            "KPi.004",
+            "KPi.005",
+            "KPi.006",
+            "KPi.007",
+            "KPi.013",
+            "KPi.016",
+            "KPi.023",
+            "KPi.029",
+            "KPi.030",
+            "KPi.040",
+            "KPi.048",
+            "KPi.049",
+            "KPi.050",
+            "KPi.058",
+            "KPi.059",
+            "KPi.063",
+            "KPe.001",
+            "KPe.002",
+            "KPe.003",
+            "KPe.021",
+            "KPe.026",
+            "KPe.029",
+            "KPe.031",
+            "KPe.032",
+            "KPe.033",
+            "KPe.035",
+            "KPe.036",
+            "KPe.037",
+            "KPe.038",
+            "KPe.042",
+            "KPe.044",
+            "KPe.045",
+            "KPe.046",
+            "KPe.048",
+            "KPe.049",
+            "KPe.051",
+            "KPe.052",
+            "KPe.053",
+            "KPe.054",
+        ]
+    },
+}
+
+
 def _un_texts() -> dict[str, str]:
     texts: dict[str, str] = {}
     root = ET.parse(UN).getroot()
     for kind in ("INDIVIDUAL", "ENTITY"):
         for entry in root.iter(kind):
             ref = (entry.findtext("REFERENCE_NUMBER") or "").strip()
-            if ref in UN_FINDINGS:
+            if ref in UN_FINDINGS or ref in TEST_FINDINGS:
                 texts[ref] = " ".join((entry.findtext("COMMENTS1") or "").split())
     return texts
 
@@ -464,6 +653,7 @@ def main() -> None:
     lines = [
         {
             "doc": "ap_2024-10-29",
+            "split": "dev",
             "path": FOUNDING,
             "source": "Associated Press",
             "published": "2024-10-29",
@@ -472,23 +662,27 @@ def main() -> None:
         }
     ]
     for ref, text in sorted(_un_texts().items()):
+        split = "dev" if ref in UN_FINDINGS else "test"
+        findings = UN_FINDINGS[ref] if split == "dev" else TEST_FINDINGS[ref]
         lines.append(
             {
                 "doc": f"un:{ref}",
+                "split": split,
                 "text": text,
                 "source": "UN Security Council 1718 Committee",
                 "published": "2026-02-27",
                 "provenance": f"UN Security Council Consolidated List 2026-02-27, entry {ref}, COMMENTS1 "
                 "(shared/data/sanctions/un; UN public information, reusable with attribution)",
-                "findings": _findings(ref, text, UN_FINDINGS[ref]),
+                "findings": _findings(ref, text, findings),
             }
         )
-    missing = set(UN_FINDINGS) - set(_un_texts())
+    missing = (set(UN_FINDINGS) | set(TEST_FINDINGS)) - set(_un_texts())
     if missing:
         raise SystemExit(f"entries not in the UN list: {sorted(missing)}")
     OUT.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     total = sum(len(line["findings"]) for line in lines)
-    print(f"{OUT.relative_to(ROOT)}: {len(lines)} texts, {total} findings")
+    test = sum(len(line["findings"]) for line in lines if line["split"] == "test")
+    print(f"{OUT.relative_to(ROOT)}: {len(lines)} texts, {total} findings ({test} in the held-out split)")
 
 
 if __name__ == "__main__":

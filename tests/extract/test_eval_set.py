@@ -27,6 +27,7 @@ def _bench() -> ModuleType:
 def test_every_span_is_its_quote(shared_data: Path) -> None:
     docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     assert len(docs) >= 40 and all(doc["provenance"] for doc in docs)
+    assert {doc["split"] for doc in docs} == {"dev", "test"}
     for doc in docs:
         text = read_reports(shared_data / doc["path"]).reports[0].text if "path" in doc else doc["text"]
         for finding in doc["findings"]:
@@ -35,7 +36,10 @@ def test_every_span_is_its_quote(shared_data: Path) -> None:
 
 @pytest.mark.slow
 def test_recall_and_precision_hold() -> None:
-    result = _bench().evaluate()
-    assert result["recall"] >= 0.9 and result["precision"] >= 0.85, result["misses"] + result["wrong"]
+    """The figures of RESULTS.md (2026-12-03) on both splits do not fall back."""
+    dev = _bench().evaluate("dev")
+    assert dev["recall"] >= 0.9 and dev["precision"] >= 0.85, dev["misses"] + dev["wrong"]
     for kind in ("sanctions_evasion", "port_call", "technology_transfer"):
-        assert result["per_type"][kind]["recall"] >= 0.9, kind
+        assert dev["per_type"][kind]["recall"] >= 0.9, kind
+    test = _bench().evaluate("test")
+    assert test["recall"] >= 0.7 and test["precision"] >= 0.85, test["misses"] + test["wrong"]
