@@ -114,3 +114,12 @@ def test_the_north_is_north_korea_and_north_alone_names_nothing(nlp: Any, rules:
     korean = _extract("The North Korean soldiers crossed into Russia.", nlp, rules)
     assert ("North Korean", "kp") in {(m.text, m.actor) for m in korean.mentions}
     assert all(m.text != "North" for m in korean.mentions)
+
+
+def test_relevance_counts_mentions_and_events(nlp: Any, rules: RuleLayer) -> None:
+    passing = _extract("The suspect is wanted by the authorities of the Russian Federation.", nlp, rules)
+    assert not passing.relevant and "in passing" in passing.relevance
+    told = _extract("North Korea has been accused of supplying artillery shells to Russia.", nlp, rules)
+    assert told.relevant and "events" in told.relevance
+    north = _extract("The company is a front for a North Korean bank.", nlp, rules)
+    assert north.relevant and north.events == []

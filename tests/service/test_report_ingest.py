@@ -110,3 +110,26 @@ def test_feed_items_are_ingested_once_and_a_broken_feed_keeps_its_state(
     with store.session() as session:
         assert len(list(session.scalars(select(Document)))) == 2
     store.close()
+
+
+def test_a_report_not_about_the_watched_pair_stores_no_events(tmp_path: Path, shared_data: Path) -> None:
+    """A real UN list narrative on an Al-Qaida entry (it names Russia once, in passing) against the
+    founding report, both ingested with relevant_only."""
+    import defusedxml.ElementTree as ET
+
+    root = ET.parse(shared_data / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml").getroot()
+    texts = {
+        (e.findtext("REFERENCE_NUMBER") or "").strip(): " ".join((e.findtext("COMMENTS1") or "").split())
+        for e in root.iter("INDIVIDUAL")
+    }
+    other = Report(text=texts["QDi.290"], published=date(2026, 2, 27), origin="un:QDi.290", source="UN")
+    founding = read_reports(shared_data / "reports" / "ap_2024-10-29_dprk_troops_kursk.txt").reports[0]
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    outcome = ingest_reports(store, [other, founding], relevant_only=True)
+    assert [line.split(":")[0:2] for line in outcome.irrelevant] == [["un", "QDi.290"]]
+    assert "in passing" in outcome.irrelevant[0]
+    with store.session() as session:
+        assert len(list(session.scalars(select(Document)))) == 2
+        documents = {c.document_id for c in session.scalars(select(Claim))}
+        assert documents == {founding.content_hash}
+    store.close()

@@ -115,3 +115,7 @@ class Extraction:
     title: str | None
     mentions: list[Mention]
     events: list[Event]
+    relevant: bool = True
+    """Whether the report names the watched states at all (``extract/relevance.py``)."""
+    relevance: str = ""
+    """Why (relevance-v1's explanation)."""

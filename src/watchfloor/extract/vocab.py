@@ -230,6 +230,8 @@ class Ontology:
     watched: frozenset[str]
     rules: dict[EventType, TypeRule]
     origin: str
+    relevance_mentions: dict[str, int] = field(default_factory=dict)
+    """Mentions of a watched actor that make a report relevant with no event of it (relevance-v1)."""
 
 
 def _roles(value: Any, where: str, origin: str) -> tuple[Role, ...]:
@@ -296,7 +298,13 @@ def parse_ontology(data: Any, origin: str) -> Ontology:
     if missing:
         raise ConfigError(f"types missing from the ontology: {sorted(missing)}", origin)
     watched = frozenset(str(v) for v in data.get("watched_actors") or [])
-    return Ontology(version=str(data["version"]), watched=watched, rules=rules, origin=origin)
+    raw = data.get("relevance_mentions") or {}
+    if not isinstance(raw, dict) or not all(isinstance(v, int) and v >= 1 for v in raw.values()):
+        raise ConfigError("relevance_mentions: expected a mapping of actor -> count (1 or more)", origin)
+    mentions = {str(k): int(v) for k, v in raw.items()}
+    return Ontology(
+        version=str(data["version"]), watched=watched, rules=rules, origin=origin, relevance_mentions=mentions
+    )
 
 
 # --- cues ------------------------------------------------------------------------------------------

@@ -39,9 +39,12 @@ class ReportIngest:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """Reports stored with no date or with an ungraded (F) source: said, never guessed."""
+    irrelevant: list[str] = field(default_factory=list)
+    """Reports stored without events because they are not about the watched states (relevance-v1)."""
 
     def summary(self) -> dict[str, Any]:
         return {
+            "irrelevant": len(self.irrelevant),
             "warnings": list(self.warnings),
             "stored": sum(r.created for r in self.results),
             "already_stored": sum(not r.created for r in self.results),
@@ -59,18 +62,23 @@ def ingest_reports(
     processes: int = 1,
     progress: Callable[[], None] | None = None,
     grade: str | None = None,
+    relevant_only: bool = False,
 ) -> ReportIngest:
     """Extract and store each report in its own transaction (a stored text is skipped, but takes
     the date, source and grade given this time: ``store.documents.save_report``).
 
     ``grade`` (A-F) overrides the source table's grade for every report of the batch, and the
-    reliability of each of its claims, the same wherever it is shown.
+    reliability of each of its claims, the same wherever it is shown. With ``relevant_only`` (the
+    default for feeds), a report that is not about the watched states is stored with no events.
     """
     given = parse_grade(grade) if grade is not None else None
     outcome = ReportIngest()
     for report, extraction in zip(reports, extract_reports(list(reports), n_process=processes), strict=True):
         if given is not None:
             extraction = regraded(extraction, given)
+        if relevant_only and not extraction.relevant:
+            extraction = replace(extraction, events=[])
+            outcome.irrelevant.append(f"{report.origin}: {extraction.relevance}")
         with store.session() as session:
             outcome.results.append(save_extraction(session, report, extraction))
         outcome.warnings.extend(_warnings(report, extraction))
@@ -140,15 +148,21 @@ def ingest_feed(
     max_bytes: int = DEFAULT_MAX_BYTES,
     source: str | None = None,
     grade: str | None = None,
+    relevant_only: bool = True,
 ) -> FeedIngest:
     """Poll one feed (:func:`watchfloor.sources.feeds.poll_feed`) and ingest its new items.
 
     Raises what ``poll_feed`` raises (``FetchError``, ``InputError``) for a feed that cannot be
     read; the caller keeps the old state then, and goes on with its other feeds. Items are stored
-    before the new state is returned, so an item is never marked seen without being stored.
+    before the new state is returned, so an item is never marked seen without being stored. Items
+    not about the watched states are stored with no events (``relevant_only``).
     """
     poll = poll_feed(url, state, timeout=timeout, max_bytes=max_bytes, source=source)
-    outcome = ingest_reports(store, poll.reports, grade=grade) if poll.reports else ReportIngest()
+    outcome = (
+        ingest_reports(store, poll.reports, grade=grade, relevant_only=relevant_only)
+        if poll.reports
+        else ReportIngest()
+    )
     outcome.errors.extend(poll.errors)
     return FeedIngest(poll, outcome)
 
