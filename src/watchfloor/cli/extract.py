@@ -133,9 +133,8 @@ def ingest_reports(
     """Store reports with their events and claims (idempotent: a stored text is skipped, but takes
     the --date, --source and --grade given this time)."""
     from watchfloor.service.app import LOCAL, Watchfloor
-    from watchfloor.store import open_store
-
     from watchfloor.service.reports import parse_grade
+    from watchfloor.store import open_store
 
     given = parse_grade(grade) if grade is not None else None
     reports, errors = read_batch(paths, _date(report_date), source)
