@@ -611,6 +611,58 @@ TEST_FINDINGS: dict[str, list[F]] = {
 }
 
 
+# Claimant and stance of each finding (annotated 2026-12-03 by reading the texts, with the same
+# conventions for every text): the claimant is who the text says tells it (alternatives separated
+# by "|"; the report's source when nobody is named); the stance is ``accuses`` for wrongdoing
+# charged ("accused", "in violation of", "illicit", "evade sanctions"), ``speculates`` for what is
+# possible or suspected ("could", "may", "suspect", "likely", "possibility"), ``denies`` for a
+# denial, ``asserts`` otherwise (hedges such as "believed to" lower credibility, not the stance).
+FOUNDING_CLAIMS: list[tuple[str, str]] = [
+    ("South Korean and Western leaders", "speculates"),
+    ("Sabrina Singh", "asserts"),
+    ("Sabrina Singh|Associated Press", "asserts"),
+    ("Associated Press|Yoon", "asserts"),
+    ("Yoon", "speculates"),
+    ("Yoon", "asserts"),
+    ("Pyongyang and Moscow", "asserts"),
+    ("Pyongyang and Moscow", "denies"),
+    ("Associated Press", "accuses"),
+    ("The United States and its partners", "accuses"),
+    ("The United States and its partners", "speculates"),
+    ("Yoon", "accuses"),
+    ("Yoon", "asserts"),
+    ("Yoon", "speculates"),
+    ("Yoon", "asserts"),
+    ("Associated Press", "asserts"),
+    ("Associated Press", "asserts"),
+]
+UN_STANCES: dict[tuple[str, str], str] = {
+    ("KPe.011", "We suspect"): "speculates",
+    ("KPe.013", "Bank of East Land has actively"): "accuses",
+    ("KPe.020", "contributed to the evasion"): "accuses",
+    ("KPe.022", "attempted to directly import"): "accuses",
+    ("KPe.034", "Ilsim"): "accuses",
+    ("KPe.060", "attempted to engage"): "accuses",
+    ("KPe.061", "DPRK-flagged CHON MA SAN prepared"): "speculates",
+    ("KPe.064", "Both vessels"): "accuses",
+    ("KPe.071", "involved in illicit"): "accuses",
+    ("KPe.072", "a vessel that loaded"): "accuses",
+    ("KPi.035", "it is suspected"): "speculates",
+    ("KPi.054", "Ilsim"): "accuses",
+    ("KPi.064", "He has been associated"): "accuses",
+    ("KPi.080", "Tsang Yung Yuan"): "accuses",
+    ("KPi.061", "Ilsim"): "accuses",
+    ("KPe.023", "DCB has knowingly"): "accuses",
+}
+UN_CLAIMANT = "UN Security Council 1718 Committee"
+UN_CLAIMANTS: dict[tuple[str, str], str] = {
+    # corrected after the first run: these two texts say who tells it, and the first annotation had
+    # put the list's own voice against the convention above
+    ("KPe.027", "who was designated"): "the POE|Panel of Experts",
+    ("KPe.061", "the vessel was avoiding"): "The master",
+}
+
+
 def _un_texts() -> dict[str, str]:
     texts: dict[str, str] = {}
     root = ET.parse(UN).getroot()
@@ -622,19 +674,30 @@ def _un_texts() -> dict[str, str]:
     return texts
 
 
-def _findings(doc: str, text: str, findings: list[F]) -> list[dict[str, Any]]:
+def _findings(
+    doc: str, text: str, findings: list[F], claims: list[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     rows = []
-    for quote, types, actor, recipient in findings:
+    for number, (quote, types, actor, recipient) in enumerate(findings):
         start = text.find(quote)
         if start < 0:
             raise SystemExit(f"{doc}: quote not in text: {quote!r}")
         end = start + len(quote)
         assert text[start:end] == quote
+        if claims is not None:
+            claimant, stance = claims[number]
+        else:
+            named = [v for (ref, head), v in UN_CLAIMANTS.items() if ref == doc and quote.startswith(head)]
+            claimant = named[0] if named else UN_CLAIMANT
+            heads = [v for (ref, head), v in UN_STANCES.items() if ref == doc and quote.startswith(head)]
+            stance = heads[0] if heads else "asserts"
         rows.append(
             {
                 "types": types,
                 "actor": actor,
                 "recipient": recipient,
+                "claimant": claimant.split("|"),
+                "stance": stance,
                 "start": start,
                 "end": end,
                 "quote": quote,
@@ -658,7 +721,7 @@ def main() -> None:
             "source": "Associated Press",
             "published": "2024-10-29",
             "provenance": "shared/data/reports/PROVENANCE.md: Associated Press wire text, 2024-10-29",
-            "findings": _findings("founding", founding.text, FOUNDING_FINDINGS),
+            "findings": _findings("founding", founding.text, FOUNDING_FINDINGS, FOUNDING_CLAIMS),
         }
     ]
     for ref, text in sorted(_un_texts().items()):

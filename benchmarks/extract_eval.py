@@ -3,7 +3,9 @@
 The texts and their hand-annotated findings are in ``benchmarks/data/extract_eval.jsonl`` (built
 by ``build_extract_eval.py``; see its docstring for provenance). A finding is found when an
 extracted event of one of the finding's types has a span overlapping the finding's span; an
-extracted event is correct when it overlaps a finding of its type. Of the found findings that name
+extracted event is correct when it overlaps a finding of its type. Of the found findings, the
+share where a claim on the matching events names the annotated claimant, and where that claim has
+the annotated stance, is printed too. Of the found findings that name
 an acting or receiving state, the share where the event has that state is printed too.
 
 Run: ``PYTHONPATH=src .venv/bin/python benchmarks/extract_eval.py [--split dev|test|all] [--json]``
@@ -30,6 +32,13 @@ SHARED = ROOT / ".." / "shared" / "data"
 
 def _load() -> list[dict[str, Any]]:
     return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _same_speaker(speaker: str, claimants: list[str]) -> bool:
+    """A claim's speaker is the annotated claimant when one name holds the other ("Yoon" and
+    "South Korean President Yoon Suk Yeol", "He (Yoon Suk Yeol)")."""
+    said = speaker.lower().replace("’", "'")
+    return any(c.lower() in said or said in c.lower() for c in claimants if c)
 
 
 def evaluate(split: str | None = None) -> dict[str, Any]:
@@ -60,6 +69,8 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
     roles = Counter[str]()
     misses: list[str] = []
     wrong: list[str] = []
+    claimant_misses: list[str] = []
+    stance_misses: list[str] = []
     for doc, extraction in zip(docs, extractions, strict=True):
         events = extraction.events
         for finding in doc["findings"]:
@@ -73,6 +84,27 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
             ]
             if hits:
                 found[kind] += 1
+                claims = [
+                    c
+                    for e in hits
+                    for c in e.claims
+                    if c.span.start < finding["end"] and finding["start"] < c.span.end
+                ]
+                right = [c for c in claims if _same_speaker(c.speaker, finding.get("claimant") or [])]
+                roles["claims_judged"] += 1
+                roles["claimant_right"] += bool(right)
+                chosen = right or claims
+                roles["stance_right"] += any(c.stance.value == finding.get("stance") for c in chosen)
+                if not right:
+                    claimant_misses.append(
+                        f"{doc['doc']}: {finding['claimant']} vs {[c.speaker for c in claims]}: "
+                        f"{finding['quote'][:60]}"
+                    )
+                elif not any(c.stance.value == finding.get("stance") for c in chosen):
+                    stance_misses.append(
+                        f"{doc['doc']}: {finding['stance']} vs {[c.stance.value for c in chosen]}: "
+                        f"{finding['quote'][:60]}"
+                    )
                 for role, attr in (("actor", "source_actors"), ("recipient", "target_actors")):
                     if finding[role]:
                         roles[f"{role}_named"] += 1
@@ -117,7 +149,15 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
         "recipient_accuracy": round(roles["recipient_right"] / roles["recipient_named"], 3)
         if roles["recipient_named"]
         else None,
+        "claimant_accuracy": round(roles["claimant_right"] / roles["claims_judged"], 3)
+        if roles["claims_judged"]
+        else None,
+        "stance_accuracy": round(roles["stance_right"] / roles["claims_judged"], 3)
+        if roles["claims_judged"]
+        else None,
         "per_type": rows,
+        "claimant_misses": claimant_misses,
+        "stance_misses": stance_misses,
         "seconds": round(seconds, 2),
         "misses": misses,
         "wrong": wrong,
@@ -156,9 +196,15 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
         f"{'all':22} recall {result['recall']}, precision {result['precision']}, "
         f"actor {result['actor_accuracy']}, recipient {result['recipient_accuracy']}"
     )
+    print(
+        f"{'':22} of found findings: claimant right {result['claimant_accuracy']}, "
+        f"stance right {result['stance_accuracy']}"
+    )
     if verbose:
         print("\nmissed:", *result["misses"], sep="\n  ")
         print("\nwrong:", *result["wrong"], sep="\n  ")
+        print("\nclaimant wrong:", *result["claimant_misses"], sep="\n  ")
+        print("\nstance wrong:", *result["stance_misses"], sep="\n  ")
 
 
 if __name__ == "__main__":

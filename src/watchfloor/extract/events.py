@@ -73,6 +73,9 @@ _PLACE_TAILS = {
 }
 _SPEAKER_POS = {"PROPN", "NOUN", "ADJ", "DET", "NUM", "PART", "PRON", "CCONJ", "PUNCT"}
 _BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
+_NOT_ACCUSED_IN_OBJECT = frozenset({"countermeasure", "denial", "aid", "consult"})
+"""Types whose object may name a wrong without the event being charged as one ("blocking illegal
+exchanges" is a countermeasure, not an accusation)."""
 _OPEN_QUOTES = {"“", "«", '"'}
 _CLOSE_QUOTES = {"”", "»", '"'}
 
@@ -954,7 +957,12 @@ class _DocRules:
         found = [
             (cue, s)
             for cue, s, e in self.cues["stance"]
-            if window[0] <= s < window[1] and not object_span[0] <= s < object_span[1]
+            if window[0] <= s < window[1]
+            and (
+                not object_span[0] <= s < object_span[1]
+                or start <= s < end  # the trigger's own words ("illicit transfers", "in violation of")
+                or (cue.stance is Stance.ACCUSES and event_type not in _NOT_ACCUSED_IN_OBJECT)
+            )
         ]
         denier = next((d for d in denials if d[0] < start <= d[1]), None)
         if event_type is EventType.DENIAL:
