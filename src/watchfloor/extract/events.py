@@ -73,6 +73,7 @@ _PLACE_TAILS = {
 }
 _SPEAKER_POS = {"PROPN", "NOUN", "ADJ", "DET", "NUM", "PART", "PRON", "CCONJ", "PUNCT"}
 _BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
+_FLAG_WORDS = frozenset({"flagged", "owned", "registered", "based", "controlled", "operated"})
 _NOT_ACCUSED_IN_OBJECT = frozenset({"countermeasure", "denial", "aid", "consult"})
 """Types whose object may name a wrong without the event being charged as one ("blocking illegal
 exchanges" is a countermeasure, not an accusation)."""
@@ -800,7 +801,7 @@ class _DocRules:
                 group = groups[-1] if groups else None
                 first = group.start if group else ent.start
                 head = doc[first - 1] if first > sent.start else None
-                if head is not None and self._object_of(head):
+                if head is not None and self._object_of(head) and not self._flags_agent(ent.end, sent.end):
                     i = first - 1  # an object of a preposition or verb is not the one acting
                     continue
                 if group and group.ids:
@@ -814,6 +815,21 @@ class _DocRules:
                     return resolved, token.text
             i -= 1
         return None
+
+    def _flags_agent(self, end: int, limit: int) -> bool:
+        """An actor naming the state of a ship or firm ("owner of DPRK tanker X, which ..."): the
+        ship or firm acts, so its state does, even inside a prepositional phrase."""
+        doc = self.doc
+        k = end
+        if k + 1 < limit and doc[k].text == "-" and doc[k + 1].lower_ in _FLAG_WORDS:
+            k += 2
+        for _ in range(3):  # "DPRK oil products tanker"
+            if k < limit and doc[k].lower_ in self.layer.ontology.agent_nouns:
+                return True
+            if k >= limit or doc[k].pos_ not in {"NOUN", "ADJ", "PROPN"} or doc[k].ent_type_:
+                return False
+            k += 1
+        return False
 
     def _with_head_noun(self, text: str | None) -> str | None:
         """An actor adjective with the nouns it modifies: "Russian" -> "Russian officials"."""

@@ -232,6 +232,8 @@ class Ontology:
     origin: str
     relevance_mentions: dict[str, int] = field(default_factory=dict)
     """Mentions of a watched actor that make a report relevant with no event of it (relevance-v1)."""
+    agent_nouns: frozenset[str] = frozenset()
+    """Ships and firms whose state acts through them ("DPRK tanker", "DPRK-flagged vessel")."""
 
 
 def _roles(value: Any, where: str, origin: str) -> tuple[Role, ...]:
@@ -302,8 +304,14 @@ def parse_ontology(data: Any, origin: str) -> Ontology:
     if not isinstance(raw, dict) or not all(isinstance(v, int) and v >= 1 for v in raw.values()):
         raise ConfigError("relevance_mentions: expected a mapping of actor -> count (1 or more)", origin)
     mentions = {str(k): int(v) for k, v in raw.items()}
+    agents = frozenset(w.lower() for w in _strings(data.get("agent_nouns"), "agent_nouns", origin))
     return Ontology(
-        version=str(data["version"]), watched=watched, rules=rules, origin=origin, relevance_mentions=mentions
+        version=str(data["version"]),
+        watched=watched,
+        rules=rules,
+        origin=origin,
+        relevance_mentions=mentions,
+        agent_nouns=agents,
     )
 
 
