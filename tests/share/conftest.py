@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
+import watchfloor
 from watchfloor.store import Store, open_store
+
+SOURCE_ROOT = Path(watchfloor.__file__).resolve().parents[1]
+
+
+def cli_env() -> dict[str, str]:
+    """The environment for a ``watchfloor`` subprocess: this checkout's sources first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SOURCE_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +30,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.db"
     run = [sys.executable, "-m", "watchfloor.cli.app", "demo", "--store", str(db), "--data", str(shared_data)]
-    result = subprocess.run(run, capture_output=True, text=True, cwd=folder, timeout=1200)
+    result = subprocess.run(run, capture_output=True, text=True, cwd=folder, timeout=1200, env=cli_env())
     assert result.returncode == 0, result.stderr
     return db
 
