@@ -6,86 +6,26 @@ principal dependency that authenticates the caller's API key against the store's
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
-import uvicorn
-from fastapi import FastAPI, HTTPException, Request
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
-from watchfloor.service.users import Principal, Role, add_user, authenticate
+from tests.share.conftest import BearerAuth, Running, serve_taxii
 from watchfloor.share.stix_export import export_stix
-from watchfloor.share.taxii import TAXII_MEDIA_TYPE, build_router, collection_id
+from watchfloor.share.taxii import TAXII_MEDIA_TYPE, collection_id
 from watchfloor.share.tlp import Tlp
 from watchfloor.store import Store
 
 pytestmark = pytest.mark.slow
 
 
-class BearerAuth(requests.auth.AuthBase):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        r.headers["Authorization"] = f"Bearer {self.key}"
-        return r
-
-
-def _app(store: Store) -> FastAPI:
-    def store_dep() -> Store:
-        return store
-
-    def principal_dep(request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        with store.session() as session:
-            who = authenticate(session, key) if key else None
-        if who is None:
-            raise HTTPException(401, "missing or unknown API key")
-        return who
-
-    app = FastAPI()
-    app.include_router(build_router(store=store_dep, principal=principal_dep), prefix="/taxii2")
-    return app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Running:
-    url: str
-    keys: dict[str, str]
-    store: Store
-
-
 @pytest.fixture(scope="module")
 def server(demo_store: Store) -> Iterator[Running]:
-    keys = {}
-    with demo_store.session() as session:
-        for role in Role:
-            _, keys[role.value] = add_user(session, f"partner-{role.value}", role, "test")
-    port = _free_port()
-    config = uvicorn.Config(_app(demo_store), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Running(f"http://127.0.0.1:{port}/taxii2/", keys, demo_store)
-    uv.should_exit = True
-    thread.join(10)
+    with serve_taxii(demo_store) as running:
+        yield running
 
 
 def _collections(running: Running, role: str) -> dict[str, Collection]:
