@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
-import uvicorn
-from fastapi import FastAPI, HTTPException, Request
 
 import watchfloor
-from watchfloor.service.users import Principal, Role, add_user, authenticate
-from watchfloor.share.taxii import build_router
+from tests.live_server import live_server
+from watchfloor.service.app import Watchfloor
+from watchfloor.service.users import Role, add_user
 from watchfloor.store import Store, open_store
 
 SOURCE_ROOT = Path(watchfloor.__file__).resolve().parents[1]
@@ -70,30 +66,6 @@ class BearerAuth(requests.auth.AuthBase):
         return r
 
 
-def _app(store: Store) -> FastAPI:
-    def store_dep() -> Store:
-        return store
-
-    def principal_dep(request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        with store.session() as session:
-            who = authenticate(session, key) if key else None
-        if who is None:
-            raise HTTPException(401, "missing or unknown API key")
-        return who
-
-    app = FastAPI()
-    app.include_router(build_router(store=store_dep, principal=principal_dep), prefix="/taxii2")
-    return app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Running:
     url: str
@@ -103,23 +75,11 @@ class Running:
 
 @contextmanager
 def serve_taxii(demo_store: Store) -> Iterator[Running]:
-    """The TAXII router mounted at /taxii2/ as the API mounts it, served by Uvicorn on a free port,
+    """The whole service (``create_app``, with TAXII at /taxii2/) on Uvicorn on a free loopback port,
     with one user (and API key) of each role."""
     keys = {}
     with demo_store.session() as session:
         for role in Role:
             _, keys[role.value] = add_user(session, f"partner-{role.value}", role, "test")
-    port = _free_port()
-    config = uvicorn.Config(_app(demo_store), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield Running(f"http://127.0.0.1:{port}/taxii2/", keys, demo_store)
-    finally:
-        uv.should_exit = True
-        thread.join(10)
+    with live_server(Watchfloor(demo_store)) as base:
+        yield Running(f"{base}/taxii2/", keys, demo_store)

@@ -10,9 +10,8 @@ import typer
 
 from watchfloor.cli.output import console, err_console, print_json
 from watchfloor.errors import InputError
+from watchfloor.service.app import LOCAL
 from watchfloor.service.sharing import ExportSummary, export_ftm_file, export_stix_file, import_stix_file
-from watchfloor.service.users import Principal, Role
-from watchfloor.settings import get_settings
 from watchfloor.store import open_store
 
 export_app = typer.Typer(
@@ -35,11 +34,6 @@ SinceOption = Annotated[
     str | None, typer.Option("--since", help="Only evidence from this date on (YYYY-MM-DD).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
-
-
-def local_principal() -> Principal:
-    """The person at the command line: the configured analyst name, with the store owner's role."""
-    return Principal(get_settings().analyst, Role.ADMIN)
 
 
 def _since(value: str | None) -> date | None:
@@ -77,7 +71,7 @@ def export_stix_command(
     json_out: JsonOption = False,
 ) -> None:
     """Write a STIX 2.1 bundle of the assessment and its evidence, every object TLP- and PAP-marked."""
-    summary = export_stix_file(open_store(), local_principal(), out, level=tlp, since=_since(since), pap=pap)
+    summary = export_stix_file(open_store(), LOCAL, out, level=tlp, since=_since(since), pap=pap)
     _print_export(summary, json_out)
 
 
@@ -86,7 +80,7 @@ def export_ftm_command(
     out: OutOption, tlp: TlpOption = None, since: SinceOption = None, json_out: JsonOption = False
 ) -> None:
     """Write FollowTheMoney entities (JSON lines): entities, vessels, sanctions and evidence links."""
-    summary = export_ftm_file(open_store(), local_principal(), out, level=tlp, since=_since(since))
+    summary = export_ftm_file(open_store(), LOCAL, out, level=tlp, since=_since(since))
     _print_export(summary, json_out)
 
 
@@ -95,7 +89,7 @@ def import_stix_command(
     path: Annotated[Path, typer.Argument(help="A STIX 2.1 bundle (JSON).")], json_out: JsonOption = False
 ) -> None:
     """Import a partner's sightings, reports and notes as claims with their source and grade."""
-    result = import_stix_file(open_store(), local_principal(), path)
+    result = import_stix_file(open_store(), LOCAL, path)
     if json_out:
         print_json(result.to_dict())
     else:

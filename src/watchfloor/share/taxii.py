@@ -19,6 +19,7 @@ time (when the store recorded what it says), the order of paging is (``date_adde
 # inside build_router as objects, not as strings it would look up in the module's globals.
 import base64
 import binascii
+import inspect
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -128,13 +129,30 @@ def _split(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
 
+def _as_dependency(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` as a FastAPI dependency: a callable with unannotated parameters (``lambda request:``)
+    is taken to want the request, which FastAPI would otherwise read as a query parameter."""
+    params = inspect.signature(func).parameters.values()
+    if not any(p.annotation is inspect.Parameter.empty for p in params):
+        return func
+
+    def with_request(request: Request) -> Any:
+        return func(request)
+
+    return with_request
+
+
 def build_router(
     *, store: Callable[..., Store], principal: Callable[..., Principal], title: str = "watchfloor TAXII 2.1"
 ) -> APIRouter:
-    """The TAXII 2.1 resources, to mount at ``/taxii2/``; ``store`` and ``principal`` are dependencies."""
+    """The TAXII 2.1 resources, to mount at ``/taxii2/``.
+
+    ``store`` and ``principal`` are FastAPI dependencies (``principal`` enforces the API key); a
+    plain ``(request) -> Store`` callable is accepted for ``store`` as well.
+    """
     router = APIRouter(tags=["taxii"], dependencies=[Depends(_check_accept)], route_class=_TaxiiRoute)
-    StoreDep = Annotated[Store, Depends(store)]
-    PrincipalDep = Annotated[Principal, Depends(principal)]
+    StoreDep = Annotated[Store, Depends(_as_dependency(store))]
+    PrincipalDep = Annotated[Principal, Depends(_as_dependency(principal))]
 
     def visible_levels(who: Principal) -> list[Tlp]:
         return [level for level in COLLECTION_LEVELS if level.rank <= who.tlp.rank]
