@@ -102,6 +102,7 @@ from watchfloor.cli import demo as _demo  # noqa: E402
 from watchfloor.cli import extract as _extract  # noqa: E402
 from watchfloor.cli import screen as _screen  # noqa: E402
 from watchfloor.cli import serve as _serve  # noqa: E402
+from watchfloor.cli import share as _share  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
 from watchfloor.cli import vessel as _vessel  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
@@ -123,6 +124,8 @@ app.command(name="brief")(_assess.brief_command)
 app.add_typer(_store.app, name="store")
 app.command(name="serve")(_serve.serve)
 app.add_typer(_serve.users_app, name="users")
+app.add_typer(_share.export_app, name="export")
+app.add_typer(_share.import_app, name="import")
 
 
 def main() -> None:
