@@ -14,7 +14,7 @@
       var text = w.clear(w.byId("doc-text"));
       var h = w.highlighted(doc.text, span && span[0], span && span[1]);
       text.appendChild(h.fragment);
-      if (h.mark) { h.mark.scrollIntoView({ block: "center" }); }
+      if (h.mark) text.scrollTop = Math.max(0, h.mark.offsetTop - text.offsetTop - 60);
       return doc;
     });
   }
@@ -41,7 +41,8 @@
       box.appendChild(el("dl", { class: "kv" },
         el("dt", "Actor"), el("dd", e.actor || "?"), el("dt", "Recipient"), el("dd", e.recipient || "?"),
         el("dt", "Object"), el("dd", e.object || "—"), el("dt", "Place"), el("dd", e.place || "—"),
-        el("dt", "When"), el("dd", (e.date_start || "undated") + (e.date_end && e.date_end !== e.date_start ? " – " + e.date_end : ""))));
+        el("dt", "When"), el("dd", e.date_start ? e.date_start + (e.date_end && e.date_end !== e.date_start ? " – " + e.date_end : "")
+          : (e.date_end ? "by " + e.date_end : "undated"))));
       if (e.review_status || e.status) box.appendChild(el("p", "Review status: ", w.statusBadge(e.review_status || e.status)));
       box.appendChild(w.reviewControls("event", e.id, function () { showEvent(id).catch(w.fail); }));
       box.appendChild(el("h4", "Claims (" + (e.claims || []).length + ")"));

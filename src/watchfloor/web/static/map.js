@@ -23,8 +23,10 @@
       var events = data.events.filter(function (e) { return (!kind || e.kind === kind) && w.inWindow(e.start, e.end); });
       var drawn = mv.drawTracks(state, data.tracks);
       mv.drawEvents(state, events, select);
-      w.byId("track-count").textContent = drawn.length + " vessels, " + state.points.toLocaleString("en") + " points (" +
-        drawn.map(function (v) { return (v.name || v.mmsi) + (v.listed ? " [listed]" : ""); }).join(", ") + ")";
+      var listed = [];
+      drawn.forEach(function (v) { var n = v.name || ("MMSI " + v.mmsi); if (v.listed && listed.indexOf(n) < 0) listed.push(n); });
+      w.byId("track-count").textContent = drawn.length + " vessels, " + state.points.toLocaleString("en") + " points; listed: " +
+        (listed.length ? listed.join(", ") : "none");
       w.fill("event-list-body", events, function (e) {
         var open = el("button", { type: "button", class: "linklike", onclick: function () {
           select(e);
@@ -58,7 +60,7 @@
       if (data.events.some(function (e) { return e.synthetic; }))
         w.byId("synthetic-note").textContent = "Events marked SYNTHETIC come from the generated demo scenario, not real ships.";
       mv.drawPorts(state, data.ports);
-      mv.fit(state, data.events, data.tracks);
+      mv.fit(state, data.events, []);
       render();
       w.mapRendered.loadMs = performance.now() - started;
       var wanted = w.param("event");

@@ -17,8 +17,8 @@
 
   function showIndicators(a) {
     w.fill("indicators-body", a.indicators, function (i) {
-      var sources = (i.sources || []).map(function (s) {
-        return typeof s === "string" ? s : (s.source || s.name || s.document_id || JSON.stringify(s));
+      var sources = (i.sources || []).filter(function (s) { return s != null; }).map(function (s) {
+        return typeof s === "object" ? (s.source || s.name || s.document_id || JSON.stringify(s)) : String(s);
       });
       return el("tr", { "data-indicator": i.id },
         el("th", { scope: "row" }, i.name),
