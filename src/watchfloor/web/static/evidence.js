@@ -44,7 +44,7 @@
         el("dt", "When"), el("dd", e.date_start ? e.date_start + (e.date_end && e.date_end !== e.date_start ? " – " + e.date_end : "")
           : (e.date_end ? "by " + e.date_end : "undated"))));
       if (e.review_status || e.status) box.appendChild(el("p", "Review status: ", w.statusBadge(e.review_status || e.status)));
-      box.appendChild(w.reviewControls("event", e.id, function () { showEvent(id).catch(w.fail); }));
+      w.append(box, w.reviewControls("event", e.id, function () { showEvent(id).catch(w.fail); }));
       box.appendChild(el("h4", "Claims (" + (e.claims || []).length + ")"));
       box.appendChild(el("ul", { class: "claims" }, (e.claims || []).map(claimItem)));
       var first = (e.claims || []).filter(function (c) { return c.document_id; })[0];

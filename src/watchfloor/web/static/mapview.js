@@ -23,6 +23,7 @@
     var markers = L.svg({ padding: 0.3 });
     var state = { map: map, trackRenderer: tracks, markerRenderer: markers, trackLayer: L.layerGroup().addTo(map),
                   eventLayer: L.layerGroup().addTo(map), portLayer: L.layerGroup().addTo(map), points: 0, ready: null };
+    w.mapview.last = state;  // for the browser tests and the benchmark: what was drawn
     state.ready = fetch("/geo/" + (basemap || "land-50m") + ".json").then(function (r) { return r.json(); })
       .then(function (topology) {
         var land = topojson.feature(topology, topology.objects.land);
