@@ -117,6 +117,17 @@ class Settings(BaseSettings):
     stix_producer: str = Field(
         default="watchfloor", description="Name of the identity that STIX exports are created by."
     )
+    api_max_upload_mib: float = Field(
+        default=64.0, gt=0, description="Largest file the API accepts in one upload (413 above it)."
+    )
+    api_max_json_kib: float = Field(
+        default=1024.0, gt=0, description="Largest JSON request body the API accepts (413 above it)."
+    )
+    api_rate_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Requests per minute per key on expensive endpoints (brief, ingest, CSV screening).",
+    )
     analyst: str = Field(
         default_factory=lambda: os.environ.get("USER", "analyst"),
         description="Name recorded in the audit log for review decisions.",

@@ -66,6 +66,7 @@ from watchfloor.cli import assess as _assess  # noqa: E402
 from watchfloor.cli import demo as _demo  # noqa: E402
 from watchfloor.cli import extract as _extract  # noqa: E402
 from watchfloor.cli import screen as _screen  # noqa: E402
+from watchfloor.cli import serve as _serve  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
@@ -83,6 +84,8 @@ app.command(name="alerts")(_assess.alerts_command)
 app.command(name="review")(_assess.review_command)
 app.command(name="brief")(_assess.brief_command)
 app.add_typer(_store.app, name="store")
+app.command(name="serve")(_serve.serve)
+app.add_typer(_serve.users_app, name="users")
 
 
 def main() -> None:

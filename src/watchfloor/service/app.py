@@ -1,0 +1,194 @@
+"""``Watchfloor``: one object over a store with the operations every face needs.
+
+The CLI, the REST API, the web dashboard and the watch hold one of these and only parse and
+present. Each operation lives in the module of its area (``service/lists.py``,
+``service/reports.py``, ``service/maritime.py``, ``service/assessment.py``, ``service/queries.py``,
+``service/users.py``); this class binds them to one store and one settings object, keeps the
+screening index warm between calls, and records every write in the audit log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from watchfloor.assess.assessment import Assessment
+from watchfloor.assess.review import Decision
+from watchfloor.errors import StoreError
+from watchfloor.report.write import BriefResult
+from watchfloor.screen.index import ScreenIndex
+from watchfloor.screen.score import DEFAULT_THRESHOLD, Query, ScreenResult, screen_full
+from watchfloor.service import assessment as assessment_ops
+from watchfloor.service import lists as list_ops
+from watchfloor.service import maritime as maritime_ops
+from watchfloor.service import queries
+from watchfloor.service import reports as report_ops
+from watchfloor.service.users import Principal, Role, record_audit
+from watchfloor.settings import Settings, get_settings
+from watchfloor.sources.reports import Report
+from watchfloor.store import Store, open_store
+from watchfloor.store.documents import count_rows
+from watchfloor.store.engine import head_revision
+from watchfloor.store.lists import LoadedList, LoadResult
+
+LOCAL = Principal("local", Role.ADMIN)
+"""The person at the command line: the store's owner, cleared for everything."""
+
+
+class Watchfloor:
+    """The application over one store. Thread-safe for the API's worker threads."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or get_settings()
+        self._index: ScreenIndex | None = None
+        self._index_key: tuple[str, ...] = ()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str | None = None, settings: Settings | None = None) -> Watchfloor:
+        """Open (and migrate) the store at ``url`` or the configured one."""
+        settings = settings or get_settings()
+        return cls(open_store(url or settings.database_url), settings)
+
+    def close(self) -> None:
+        self.store.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One read or write transaction on the store."""
+        with self.store.session() as session:
+            yield session
+
+    def audit(
+        self, principal: Principal, action: str, target: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        """Record a write made on behalf of ``principal`` (its own transaction, after the write)."""
+        with self.store.session() as session:
+            record_audit(session, principal, action, target, detail)
+
+    # --- the store ------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """Whether the store answers, and at which schema revision."""
+        try:
+            with self.store.session() as session:
+                revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except StoreError as exc:
+            return {"status": "error", "store": None, "detail": str(exc)}
+        return {"status": "ok", "store": revision, "schema_head": head_revision()}
+
+    def counts(self) -> dict[str, int]:
+        with self.store.session() as session:
+            return count_rows(session)
+
+    # --- lists and screening --------------------------------------------------------------------
+
+    def load_lists(
+        self,
+        paths: Sequence[Path],
+        principal: Principal = LOCAL,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[LoadResult]:
+        """Load list files (all or nothing) and make them the active versions."""
+        results = list_ops.load_lists(self.store, paths, progress)
+        self.audit(
+            principal, "lists.load", ", ".join(r.source for r in results), {"files": [str(p) for p in paths]}
+        )
+        return results
+
+    def loaded_lists(self) -> list[LoadedList]:
+        return list_ops.loaded(self.store)
+
+    def screen_index(self) -> ScreenIndex:
+        """The index of the active lists, rebuilt only when a list version changes."""
+        from watchfloor.service.screening import index_from_store
+
+        with self._lock:
+            key = tuple(sorted(v.version_id for v in self.loaded_lists()))
+            if self._index is None or key != self._index_key:
+                self._index = index_from_store(self.store)
+                self._index_key = key
+            return self._index
+
+    def screen(
+        self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10, candidates: int = 20
+    ) -> ScreenResult:
+        """Screen one query against the active lists, best first, with explanations."""
+        return screen_full(
+            query, self.screen_index(), threshold=threshold, limit=limit, candidates=candidates
+        )
+
+    # --- reports --------------------------------------------------------------------------------
+
+    def ingest_reports(
+        self,
+        reports: Sequence[Report],
+        principal: Principal = LOCAL,
+        *,
+        processes: int = 1,
+        progress: Callable[[], None] | None = None,
+    ) -> report_ops.ReportIngest:
+        """Extract and store reports with their events and claims (a stored text is skipped)."""
+        outcome = report_ops.ingest_reports(self.store, reports, processes=processes, progress=progress)
+        self.audit(principal, "ingest.reports", f"{len(reports)} reports", outcome.summary())
+        return outcome
+
+    # --- AIS ------------------------------------------------------------------------------------
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    def ingest_ais(self, paths: Sequence[Path], principal: Principal = LOCAL) -> list[Any]:
+        """Read AIS files into the Parquet store (files already ingested are skipped)."""
+        results = [maritime_ops.ingest_ais(p, self.data_dir) for p in maritime_ops.expand_ais_paths(paths)]
+        self.audit(principal, "ingest.ais", f"{len(results)} files", {"files": [r.path for r in results]})
+        return results
+
+    def detect(self, principal: Principal = LOCAL) -> Any:
+        """Detect maritime events over the whole Parquet store and save them with their list links."""
+        result = maritime_ops.run_detection(self.store, self.data_dir)
+        self.audit(principal, "ais.detect", f"{len(result.events)} events", {"counts": result.counts})
+        return result
+
+    # --- resolution, assessment, review, brief --------------------------------------------------
+
+    def resolve(self) -> Any:
+        return assessment_ops.resolve_store(self.store)
+
+    def assess(
+        self, as_of: date | None = None, *, alerts: bool = True, resolve: bool = False
+    ) -> tuple[Assessment, list[str]]:
+        """The assessment now (raising alerts) or as of a date (read-only)."""
+        if resolve and as_of is None:
+            self.resolve()
+        return assessment_ops.assess_store(self.store, as_of, alerts=alerts)
+
+    def review(
+        self, subject_id: str, decision: Decision, why: str, principal: Principal = LOCAL
+    ) -> assessment_ops.ReviewResult:
+        """Confirm or reject an event or merge as ``principal``; the assessment is recomputed."""
+        analyst = self.settings.analyst if principal is LOCAL else principal.user
+        result = assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
+        self.audit(principal, "review", subject_id, {"decision": decision.value, "why": why})
+        return result
+
+    def brief(self, out: Path, as_of: date | None = None, *, pdf: bool = False) -> BriefResult:
+        return assessment_ops.brief(self.store, out, as_of, pdf=pdf)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def read(self, query: Callable[..., Any], principal: Principal, *args: Any, **kwargs: Any) -> Any:
+        """Run a :mod:`watchfloor.service.queries` function at ``principal``'s TLP clearance."""
+        with self.store.session() as session:
+            return query(session, principal.tlp, *args, **kwargs)
+
+    queries = queries
