@@ -3,8 +3,8 @@ headless Debian Chromium, against Leaflet's default SVG renderer as the peer (sa
 
 Run: ``.venv/bin/python benchmarks/web_map_bench.py [--repeat 3]``
 
-It builds the demo store (as the browser tests do), serves it with the real app on a loopback port,
-logs in with a fresh key, and measures in the page:
+It builds the demo store with ``watchfloor demo`` (as the tests do), serves it with the real app on
+a loopback port, logs in with a fresh key, and measures in the page:
 - first render: navigation to the map page until every track, marker and port is drawn;
 - draw: drawing every track again (canvas, as shipped) and with ``L.svg()`` (the peer);
 - pan: ``panBy`` of 300 px until the next frame is painted, with each renderer.
@@ -24,9 +24,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import FOUNDING_REPORT  # noqa: E402  (the benchmark reuses the tests' demo store)
-from tests.web.conftest import CHROMIUM, DemoFiles, start_server, stop_server  # noqa: E402
-from tests.web.demo_store import build_demo_store  # noqa: E402
+# The benchmark reuses the tests' demo store and live server (imports after the path is set).
+from tests.conftest import SHARED_DATA  # noqa: E402
+from tests.live_server import build_demo_store, live_server, make_keys, open_service  # noqa: E402
+from tests.web.conftest import CHROMIUM  # noqa: E402
+
+from watchfloor.service.users import Role  # noqa: E402
 
 DRAW = """async (renderer) => {
   const s = watchfloor.mapview.last;
@@ -55,28 +58,26 @@ def measure(repeat: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = DemoFiles(Path(tmp) / "store.db", Path(tmp) / "data")
-        build_demo_store(files.db, files.data_dir, FOUNDING_REPORT, [])
-        live = start_server(files)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(live.base + "/login")
-                page.fill("#key", live.keys["viewer"])
-                page.click("form#login button[type=submit]")
-                page.wait_for_url(live.base + "/")
-                first, points, runs = [], 0, {"canvas": [], "svg": []}
-                for _ in range(repeat):
-                    page.goto(live.base + "/map")
-                    page.wait_for_selector("body[data-loaded=true]", timeout=120_000)
-                    first.append(page.evaluate("watchfloor.mapRendered.loadMs"))
-                    points = page.evaluate("watchfloor.mapview.last.points")
-                    for renderer in ("canvas", "svg"):
-                        runs[renderer].append(page.evaluate(DRAW, renderer))
-                browser.close()
-        finally:
-            stop_server(live)
+        db = build_demo_store(Path(tmp), SHARED_DATA)
+        service = open_service(db)
+        key = make_keys(service)[Role.VIEWER]
+        with live_server(service) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "/login")
+            page.fill("#key", key)
+            page.click("form#login button[type=submit]")
+            page.wait_for_url(base + "/")
+            first, points, runs = [], 0, {"canvas": [], "svg": []}
+            for _ in range(repeat):
+                page.goto(base + "/map")
+                page.wait_for_selector("body[data-loaded=true]", timeout=120_000)
+                first.append(page.evaluate("watchfloor.mapRendered.loadMs"))
+                points = page.evaluate("watchfloor.mapview.last.points")
+                for renderer in ("canvas", "svg"):
+                    runs[renderer].append(page.evaluate(DRAW, renderer))
+            browser.close()
+        service.close()
 
     def median(renderer: str, key: str) -> float:
         return round(statistics.median(r[key] for r in runs[renderer]), 1)

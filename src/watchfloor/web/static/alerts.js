@@ -25,9 +25,8 @@
         (x.actor || "?") + " → " + (x.recipient || "?"), x.date_start ? " · " + x.date_start : "",
         x.claims ? " · " + x.claims.length + " claims" : "", x.reason ? " · " + x.reason : "", " ", w.syntheticBadge(x));
     }
-    var names = [x.left_caption || x.left || x.caption, x.right_caption || x.right || x.other].filter(function (v) { return v; });
-    return el("span", el("strong", "merge "), names.length ? names.join(" = ") : q.target_id,
-      x.score != null ? " · score " + x.score : "", x.reason ? " · " + x.reason : "");
+    return el("span", el("strong", "merge: "), w.entityLink(q.target_id, x.caption || q.target_id),
+      x.merged_into ? el("span", " merged into ", w.entityLink(x.merged_into, x.merged_into)) : "");
   }
 
   function stage() {
@@ -69,12 +68,12 @@
         return el("li", { class: "alert" }, el("strong", a.title || w.label(a.kind)), " ",
           a.severity ? w.badge(a.severity) : null, " ", el("span", { class: "muted" }, w.when(a.created_at || a.raised_at || a.as_of)),
           (a.evidence || []).length ? el("ul", (a.evidence || []).slice(0, 5).map(function (p) {
-            if (p.document_id) return el("li", w.link("/evidence?document=" + encodeURIComponent(p.document_id) + "&start=" + p.start + "&end=" + p.end,
+            var span = p.span || [p.start, p.end];
+            if (p.document_id) return el("li", w.link("/evidence?document=" + encodeURIComponent(p.document_id) + "&start=" + span[0] + "&end=" + span[1],
               p.quote || "source sentence"));
             if (p.maritime_event_id) return el("li", w.link("/map?event=" + encodeURIComponent(p.maritime_event_id), "AIS event"));
-            return el("li", "list entry " + (p.list_entry_key || ""));
-          })) : null,
-          w.canReview() && a.id ? w.reviewControls("alert", a.id, function () { refresh(); }) : null);
+            return el("li", "list entry " + (p.list_entry || p.list_entry_key || ""));
+          })) : null);
       }, "no alerts");
     });
     return Promise.all([feed, refresh()]).then(function () { document.body.setAttribute("data-loaded", "true"); }).catch(w.fail);

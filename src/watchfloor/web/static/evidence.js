@@ -44,7 +44,15 @@
         el("dt", "When"), el("dd", e.date_start ? e.date_start + (e.date_end && e.date_end !== e.date_start ? " – " + e.date_end : "")
           : (e.date_end ? "by " + e.date_end : "undated"))));
       if (e.review_status || e.status) box.appendChild(el("p", "Review status: ", w.statusBadge(e.review_status || e.status)));
-      w.append(box, w.reviewControls("event", e.id, function () { showEvent(id).catch(w.fail); }));
+      w.append(box, w.reviewControls("event", e.id, function (stored) {
+        showEvent(id).then(function () {
+          var before = stored.stage_before, after = stored.stage_after;
+          w.byId("ev-detail").insertBefore(el("p", { id: "review-outcome", role: "status" },
+            "Decision stored: " + stored.decision + " (" + (stored.affected || []).length + " event(s)). Stage " +
+            (before && before.level != null ? before.level : before) + " → " + (after && after.level != null ? after.level : after) + "."),
+            w.byId("event-title").nextSibling);
+        }).catch(w.fail);
+      }));
       box.appendChild(el("h4", "Claims (" + (e.claims || []).length + ")"));
       box.appendChild(el("ul", { class: "claims" }, (e.claims || []).map(claimItem)));
       var first = (e.claims || []).filter(function (c) { return c.document_id; })[0];

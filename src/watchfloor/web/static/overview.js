@@ -18,7 +18,7 @@
   function showIndicators(a) {
     w.fill("indicators-body", a.indicators, function (i) {
       var sources = (i.sources || []).filter(function (s) { return s != null; }).map(function (s) {
-        return typeof s === "object" ? (s.source || s.name || s.document_id || JSON.stringify(s)) : String(s);
+        return typeof s === "object" ? (s.label || s.source || s.name || s.key) + (s.best_grade ? " (" + s.best_grade + ")" : "") : String(s);
       });
       return el("tr", { "data-indicator": i.id },
         el("th", { scope: "row" }, i.name),
@@ -28,48 +28,57 @@
     }, "no indicators");
   }
 
-  // Score over time (0-100) with vertical bands coloured by the stage in force on each day.
-  function scoreChart(container, history) {
+  // The cooperation score (0-100, ``cooperation.series``) over vertical bands of the stage in force
+  // (``history``: the days the stage changed). Either may be missing; the chart draws what there is.
+  function scoreChart(container, history, series) {
     w.clear(container);
-    if (!history || !history.length) { container.appendChild(el("p", { class: "muted" }, "No history yet.")); return; }
+    history = (history || []).filter(function (h) { return h && h.date; });
+    series = (series || []).map(function (p) { return Array.isArray(p) ? { date: p[0], score: p[1] } : p; })
+      .filter(function (p) { return p && p.date && p.score != null; });
+    if (!history.length && !series.length) { container.appendChild(el("p", { class: "muted" }, "No history yet.")); return; }
     var width = 760, height = 220, left = 40, right = 12, top = 10, bottom = 28;
-    var times = history.map(function (h) { return Date.parse(h.date); });
-    var t0 = times[0], t1 = times[times.length - 1];
+    var all = history.map(function (h) { return Date.parse(h.date); }).concat(series.map(function (p) { return Date.parse(p.date); }));
+    var t0 = Math.min.apply(null, all), t1 = Math.max.apply(null, all);
     if (t1 === t0) { t0 -= 86400000; t1 += 86400000; }
     var x = function (t) { return left + (t - t0) / (t1 - t0) * (width - left - right); };
-    var y = function (s) { return top + (1 - s / 100) * (height - top - bottom); };
+    var y = function (v) { return top + (1 - v / 100) * (height - top - bottom); };
+    var last = series.length ? series[series.length - 1] : null;
+    var nowStage = history.length ? history[history.length - 1].stage : null;
     var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img", class: "score" },
-      svg("title", {}, "Cooperation score from " + history[0].date + " to " + history[history.length - 1].date +
-        ": now " + Math.round(history[history.length - 1].score) + " of 100, stage " + history[history.length - 1].stage));
+      svg("title", {}, "Cooperation score and stage from " + new Date(t0).toISOString().slice(0, 10) + " to " +
+        new Date(t1).toISOString().slice(0, 10) + (last ? ": score now " + Math.round(last.score) + " of 100" : "") +
+        (nowStage != null ? ", stage " + nowStage : "")));
     history.forEach(function (h, i) {
-      var end = i + 1 < history.length ? times[i + 1] : t1;
-      var band = svg("rect", { x: x(times[i]), y: top, width: Math.max(1, x(end) - x(times[i])),
-        height: height - top - bottom, fill: stageColour(h.stage), class: "band", "data-stage": h.stage });
-      band.appendChild(svg("title", {}, h.date + ": stage " + h.stage + ", score " + Math.round(h.score)));
+      var from = Date.parse(h.date), to = i + 1 < history.length ? Date.parse(history[i + 1].date) : t1;
+      var band = svg("rect", { x: x(from), y: top, width: Math.max(2, x(to) - x(from)), height: height - top - bottom,
+        fill: stageColour(h.stage), class: "band", "data-stage": h.stage });
+      band.appendChild(svg("title", {}, "from " + h.date + ": stage " + h.stage));
       chart.appendChild(band);
     });
-    [0, 25, 50, 75, 100].forEach(function (s) {
-      chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(s), y2: y(s), class: "grid" }));
-      chart.appendChild(svg("text", { x: left - 6, y: y(s) + 4, "text-anchor": "end", class: "axis" }, s));
+    [0, 25, 50, 75, 100].forEach(function (v) {
+      chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
+      chart.appendChild(svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, v));
     });
-    var points = history.map(function (h, i) { return x(times[i]).toFixed(1) + "," + y(h.score).toFixed(1); });
-    chart.appendChild(svg("polyline", { points: points.join(" "), class: "line", fill: "none" }));
-    history.forEach(function (h, i) {
-      chart.appendChild(svg("circle", { cx: x(times[i]), cy: y(h.score), r: 3, class: "dot" }));
-    });
-    chart.appendChild(svg("text", { x: left, y: height - 8, class: "axis" }, history[0].date));
+    if (series.length) {
+      var points = series.map(function (p) { return x(Date.parse(p.date)).toFixed(1) + "," + y(p.score).toFixed(1); });
+      chart.appendChild(svg("polyline", { points: points.join(" "), class: "line", fill: "none" }));
+      series.forEach(function (p) {
+        chart.appendChild(svg("circle", { cx: x(Date.parse(p.date)), cy: y(p.score), r: 3, class: "dot" },
+          svg("title", {}, p.date + ": score " + Math.round(p.score))));
+      });
+    }
+    chart.appendChild(svg("text", { x: left, y: height - 8, class: "axis" }, new Date(t0).toISOString().slice(0, 10)));
     chart.appendChild(svg("text", { x: width - right, y: height - 8, "text-anchor": "end", class: "axis" },
-      history[history.length - 1].date));
+      new Date(t1).toISOString().slice(0, 10)));
     container.appendChild(chart);
     var stages = [];
     history.forEach(function (h) { if (stages.indexOf(h.stage) < 0) stages.push(h.stage); });
     stages.sort();
-    w.fill("stage-legend", stages, function (s) {
-      return el("li", el("span", { class: "swatch", "data-stage": s, "aria-hidden": "true" }), "stage " + s);
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("#stage-legend .swatch"), function (node) {
-      node.style.background = stageColour(parseInt(node.getAttribute("data-stage"), 10));
-    });
+    w.fill("stage-legend", stages, function (v) {
+      var swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+      swatch.style.background = stageColour(v);
+      return el("li", swatch, "stage " + v);
+    }, "no stage history");
   }
 
   function alertItem(a) {
@@ -86,7 +95,7 @@
       showIndicators(a);
       w.fill("move-up", a.to_move_up, function (m) { return el("li", m); }, "nothing would move it up");
       w.fill("move-down", a.to_move_down, function (m) { return el("li", m); }, "nothing would move it down");
-      scoreChart(w.byId("score-chart"), a.history);
+      scoreChart(w.byId("score-chart"), a.history, a.cooperation && a.cooperation.series);
     });
     var alerts = w.api("/alerts?limit=5").then(function (page) {
       w.fill("alerts", page.items, alertItem, "no alerts");
