@@ -68,6 +68,7 @@ from watchfloor.cli import extract as _extract  # noqa: E402
 from watchfloor.cli import screen as _screen  # noqa: E402
 from watchfloor.cli import serve as _serve  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
+from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
@@ -86,6 +87,7 @@ app.command(name="brief")(_assess.brief_command)
 app.add_typer(_store.app, name="store")
 app.command(name="serve")(_serve.serve)
 app.add_typer(_serve.users_app, name="users")
+app.command(name="watch")(_watch.watch)
 
 
 def main() -> None:
