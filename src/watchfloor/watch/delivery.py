@@ -116,7 +116,7 @@ def enqueue(store: Store, subscriptions: Sequence[Subscription]) -> int:
     created = 0
     with store.session() as session:
         alerts = list_alerts(session)
-        markings = dict(session.execute(select(Alert.id, Alert.tlp)).tuples().all())
+        markings = dict(session.execute(select(Alert.id, Alert.tlp)).all())
         known = set(session.scalars(select(AlertDelivery.id)))
         for alert in alerts:
             for sub in subscriptions:

@@ -180,6 +180,7 @@ class Inbox:
             error = f"{type(exc).__name__}: {exc}"
             removed = _discard_partial(self.data_dir, sha)
             target = _move(path, self.failed_dir, sha)
+            error = error.replace(str(path), str(target))  # name the file where it now lies
             _write_error(target, error)
             with self.store.session() as session:
                 row = session.get(WatchFile, sha)

@@ -89,16 +89,10 @@ def status(session: Session, errors: int = 10) -> dict[str, Any]:
         .order_by(WatchFile.finished_at.desc())
         .limit(errors)
     )
-    run_counts = dict(
-        session.execute(select(WatchRun.job, func.count()).group_by(WatchRun.job)).tuples().all()
-    )
-    files = dict(
-        session.execute(select(WatchFile.state, func.count()).group_by(WatchFile.state)).tuples().all()
-    )
+    run_counts = dict(session.execute(select(WatchRun.job, func.count()).group_by(WatchRun.job)).all())
+    files = dict(session.execute(select(WatchFile.state, func.count()).group_by(WatchFile.state)).all())
     deliveries = dict(
-        session.execute(select(AlertDelivery.status, func.count()).group_by(AlertDelivery.status))
-        .tuples()
-        .all()
+        session.execute(select(AlertDelivery.status, func.count()).group_by(AlertDelivery.status)).all()
     )
     attempts = session.scalar(select(func.count()).select_from(DeliveryAttempt)) or 0
     streams = {
