@@ -218,15 +218,22 @@ class Watch:
 
     def run_job(self, job: Job) -> JobResult | None:
         """Run ``job`` once, recording the run; an exception is the run's error, not the watch's."""
-        with self.service.session() as session:
-            run_id = state.begin_run(session, job.name)
+        try:
+            with self.service.session() as session:
+                run_id = state.begin_run(session, job.name)
+        except StoreError as exc:  # the store is away (a PostgreSQL restart): try at the next time
+            log_event("job.not_started", level=40, job=job.name, error=str(exc))
+            return None
         started = time.monotonic()
         try:
             result = job.run()
         except Exception as exc:  # one failed run is recorded and logged; the watch goes on
             error = f"{type(exc).__name__}: {exc}"
-            with self.service.session() as session:
-                state.end_run(session, run_id, {}, error)
+            try:
+                with self.service.session() as session:
+                    state.end_run(session, run_id, {}, error)
+            except StoreError as store_exc:
+                log_event("job.not_recorded", level=40, job=job.name, error=str(store_exc))
             log_event("job.failed", level=40, job=job.name, error=error)
             return None
         with self.service.session() as session:
@@ -283,9 +290,13 @@ class Watch:
             stream.start()
             self.streams.append(stream)
 
-    def run_forever(self) -> None:
-        """Run the jobs on their schedule (and the streams) until :meth:`stop` is called."""
-        self._lock.acquire()
+    def run_forever(self, *, locked: bool = False) -> None:
+        """Run the jobs on their schedule (and the streams) until :meth:`stop` is called.
+
+        ``locked``: the caller already holds the watch lock (:meth:`start_background`).
+        """
+        if not locked:
+            self._lock.acquire()
         self.running = True
         try:
             interrupted = self._close_interrupted()
@@ -323,7 +334,10 @@ class Watch:
 
     def start_background(self) -> threading.Thread:
         """Run the watch in a daemon thread (``watchfloor serve --watch``)."""
-        thread = threading.Thread(target=self.run_forever, name="watchfloor watch", daemon=True)
+        self._lock.acquire()  # here, so that a second watch on the store fails at once, loudly
+        thread = threading.Thread(
+            target=self.run_forever, kwargs={"locked": True}, name="watchfloor watch", daemon=True
+        )
         thread.start()
         return thread
 
