@@ -65,3 +65,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """The demo store built once per test session by ``watchfloor demo`` (read-only: copy it to write)."""
+    from tests.live_server import build_demo_store
+
+    return build_demo_store(tmp_path_factory.mktemp("demo"), shared_data)

@@ -13,11 +13,10 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from watchfloor.cli.output import err_console, print_json, print_table
-from watchfloor.errors import InputError
-from watchfloor.maritime.parquet_store import IngestResult, ingest_file
+from watchfloor.maritime.parquet_store import IngestResult
+from watchfloor.service.maritime import expand_ais_paths, ingest_ais
 from watchfloor.settings import get_settings
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES
-from watchfloor.sources.ais.reader import AIS_SUFFIXES
 from watchfloor.sources.ais.report import KEPT_CAUSES, ReadReport
 
 app = typer.Typer(help="AIS ship tracks: ingest NMEA/CSV into the Parquet store, find events, simulate.")
@@ -36,19 +35,6 @@ def _data_dir(option: Path | None) -> Path:
 # ---------------------------------------------------------------------------------------------
 # ais ingest
 # ---------------------------------------------------------------------------------------------
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given, and the AIS files (by suffix) inside folders, in name order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in AIS_SUFFIXES)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(path, "no such file or folder")
-    return files
 
 
 def _size(path: Path) -> int | None:
@@ -80,13 +66,13 @@ def ingest(
         disable=json_out,
         transient=True,
     ) as progress:
-        for path in _expand(paths):
+        for path in expand_ais_paths(paths):
             task = progress.add_task(path.name, total=_size(path), lines=0)
 
             def advance(report: ReadReport, task_id: TaskID = task) -> None:
                 progress.update(task_id, completed=report.bytes_read, lines=report.lines)
 
-            results.append(ingest_file(path, target, chunk_bytes=chunk_mib * 2**20, progress=advance))
+            results.append(ingest_ais(path, target, chunk_bytes=chunk_mib * 2**20, progress=advance))
             progress.update(task, completed=_size(path) or 1, total=_size(path) or 1)
     if json_out:
         print_json({"data_dir": str(target), "files": [r.as_dict() for r in results]})

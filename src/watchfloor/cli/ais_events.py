@@ -13,19 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from watchfloor.cli.ais import DataDirOption, JsonOption, _data_dir, app
 from watchfloor.cli.output import console, err_console, print_json, print_table
-from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store
+from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.events import EventKind, MaritimeEvent
-from watchfloor.maritime.links import VesselListIndex
+from watchfloor.service import maritime as maritime_ops
 from watchfloor.store import Store, open_store
-from watchfloor.store.maritime import load_events, save_events
-
-
-def list_index(store: Store) -> VesselListIndex:
-    """Exact vessel lookups over every active list entry in the store."""
-    from watchfloor.store.lists import active_entries
-
-    with store.session() as session:
-        return VesselListIndex.build(active_entries(session))
 
 
 def _vessel_label(event: MaritimeEvent, mmsi: int) -> str:
@@ -80,27 +71,14 @@ def run_detection(
     workers: int = 0,
     progress: Progress | None = None,
 ) -> DetectionResult:
-    """Detect over the Parquet store (one process, or Dask), link to the lists, save the events."""
-    detectors = Detectors.load()
-    index = list_index(store)
-    if dask is not None or workers:
-        from watchfloor.maritime.distributed import connect, detect_distributed
+    """Detection through the application layer, with a progress bar when one is given."""
+    task = progress.add_task("detect", total=None) if progress is not None else None
 
-        client = connect(dask, workers or 2)
-        try:
-            result = detect_distributed(client, data_dir=data_dir, lists=index, detectors=detectors)
-        finally:
-            client.close()
-    else:
-        task = progress.add_task("detect", total=None) if progress is not None else None
+    def advance(done: int, total: int) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, completed=done, total=total)
 
-        def advance(done: int, total: int) -> None:
-            if progress is not None and task is not None:
-                progress.update(task, completed=done, total=total)
-
-        result = detect_store(data_dir, lists=index, detectors=detectors, progress=advance)
-    save_events(store, result.events)
-    return result
+    return maritime_ops.run_detection(store, data_dir, dask, workers, advance)
 
 
 @app.command()
@@ -152,7 +130,7 @@ def events(
     json_out: JsonOption = False,
 ) -> None:
     """List the maritime events saved by ``watchfloor ais detect``."""
-    found = load_events(open_store(), kind, vessel, listed_only=listed)
+    found = maritime_ops.maritime_events(open_store(), kind, vessel, listed_only=listed)
     if json_out:
         print_json([e.to_dict() for e in found])
         return
@@ -212,13 +190,12 @@ def demo_step(store: Store, out: Console) -> dict[str, Any]:
     same files, finds the same events (their ids include the files they rest on) and stores
     nothing twice.
     """
-    from watchfloor.maritime.parquet_store import ingest_file
     from watchfloor.maritime.scenario import generate, score
 
     folder = (store.path.parent if store.path else Path.cwd()) / "watchfloor-demo-ais"
     scenario = generate()
     csv_path, _ = scenario.write(folder / "scenario")
-    ingest = ingest_file(csv_path, folder / "data")
+    ingest = maritime_ops.ingest_ais(csv_path, folder / "data")
     result = run_detection(store, folder / "data")
     listed = [e for e in result.events if e.listed]
     graded = score([e.to_dict() for e in result.events], scenario.truth)

@@ -13,14 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from watchfloor.assess.alerts import list_alerts, raise_alerts
-from watchfloor.assess.assessment import Assessment, assess
-from watchfloor.assess.review import Decision, audit_log, review
+from watchfloor.assess.assessment import Assessment
+from watchfloor.assess.review import Decision
 from watchfloor.cli.output import console, print_json, print_table
-from watchfloor.errors import InputError, WatchfloorError
-from watchfloor.graph.resolve import ResolutionReport, list_merges, needs_screening, resolve
-from watchfloor.report.write import write_brief
-from watchfloor.settings import get_settings
+from watchfloor.errors import InputError
+from watchfloor.service.assessment import alerts, assess_store, brief, merges, resolve_store
 from watchfloor.store import Store, open_store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
@@ -37,33 +34,6 @@ def _as_of(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InputError("--as-of", f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _screen_index(store: Store) -> Any:
-    """The screening index of the loaded lists, or None when no list is loaded."""
-    try:
-        from watchfloor.service.screening import index_from_store
-
-        return index_from_store(store)
-    except (WatchfloorError, ImportError):
-        return None
-
-
-def resolve_store(store: Store, *, with_lists: bool = True) -> ResolutionReport:
-    """Resolve the store's entities (states, vessels, names), merging what is one actor."""
-    with store.session() as session:
-        wanted = with_lists and needs_screening(session)
-    index = _screen_index(store) if wanted else None
-    with store.session() as session:
-        return resolve(session, index)
-
-
-def assess_store(store: Store, as_of: date | None, *, alerts: bool = True) -> tuple[Assessment, list[str]]:
-    """Assess the store; for a live assessment, raise (store) the alerts it calls for."""
-    with store.session() as session:
-        assessment = assess(session, as_of)
-        raised = [a.title for a in raise_alerts(session, assessment)] if alerts and as_of is None else []
-    return assessment, raised
 
 
 def _print_assessment(assessment: Assessment, raised: list[str], out: Console) -> None:
@@ -113,10 +83,9 @@ def assess_command(
     if day is None and not no_resolve:
         resolve_store(store)
     assessment, raised = assess_store(store, day, alerts=not no_alerts)
-    with store.session() as session:
-        merges = list_merges(session)
+    found = merges(store)
     if json_out:
-        print_json({**assessment.to_dict(), "alerts_raised": raised, "merges": merges})
+        print_json({**assessment.to_dict(), "alerts_raised": raised, "merges": found})
     else:
         _print_assessment(assessment, raised, console)
     store.close()
@@ -128,16 +97,15 @@ def alerts_command(
 ) -> None:
     """List stored alerts, newest first, with the evidence each rests on."""
     store = open_store()
-    with store.session() as session:
-        alerts = list_alerts(session, kind)
+    found = alerts(store, kind)
     store.close()
     if json_out:
-        print_json(alerts)
+        print_json(found)
         return
     print_table(
-        f"{len(alerts)} alerts",
+        f"{len(found)} alerts",
         ["when", "kind", "severity", "title", "evidence"],
-        [(a.as_of, a.kind, a.severity, a.title, len(a.evidence)) for a in alerts],
+        [(a.as_of, a.kind, a.severity, a.title, len(a.evidence)) for a in found],
     )
 
 
@@ -148,34 +116,23 @@ def review_command(
     json_out: JsonOption = False,
 ) -> None:
     """Confirm or reject an extracted event or a merge; the assessment is recomputed."""
-    store = open_store()
-    analyst = get_settings().analyst
-    with store.session() as session:
-        before = assess(session).current_stage
-        outcome = review(session, subject_id, decision, why, analyst)
-    after, raised = assess_store(store, None)
-    with store.session() as session:
-        log = audit_log(session, subject_id)
-    store.close()
-    result = {
-        "review": outcome,
-        "analyst": analyst,
-        "stage_before": {"level": before.level, "name": before.name},
-        "stage_after": {"level": after.current_stage.level, "name": after.current_stage.name},
-        "alerts_raised": raised,
-        "audit_log": log,
-    }
+    from dataclasses import asdict
+
+    from watchfloor.service.app import LOCAL, Watchfloor
+
+    service = Watchfloor(open_store())
+    result = service.review(subject_id, decision, why, LOCAL)
+    service.close()
     if json_out:
-        print_json(result)
+        print_json(asdict(result))
         return
+    outcome, before, after = result.review, result.stage_before, result.stage_after
     console.print(
         f"{decision.value}ed {outcome.subject_kind} {subject_id} "
-        f"({len(outcome.affected)} record(s)) by {analyst}"
+        f"({len(outcome.affected)} record(s)) by {result.analyst}"
     )
-    console.print(
-        f"stage {before.level} ({before.name}) -> {after.current_stage.level} ({after.current_stage.name})"
-    )
-    for title in raised:
+    console.print(f"stage {before['level']} ({before['name']}) -> {after['level']} ({after['name']})")
+    for title in result.alerts_raised:
         console.print(f"[bold yellow]alert:[/] {title}", highlight=False)
 
 
@@ -191,7 +148,7 @@ def brief_command(
     day = _as_of(as_of)
     if day is None and not no_resolve:
         resolve_store(store)
-    result = write_brief(store, out, as_of=day, pdf=pdf)
+    result = brief(store, out, day, pdf=pdf)
     store.close()
     if json_out:
         print_json(result)
@@ -209,7 +166,7 @@ def demo_step(store: Store, console: Console) -> dict[str, Any]:
     resolution = resolve_store(store)
     assessment, raised = assess_store(store, None)
     out = (store.path.parent if store.path else Path.cwd()) / "brief.html"
-    brief = write_brief(store, out)
+    written = brief(store, out)
     stage = assessment.current_stage
     console.print(
         f"[bold]assessment[/]: stage {stage.level} ({stage.name}); {assessment.explanation}", highlight=False
@@ -217,7 +174,9 @@ def demo_step(store: Store, console: Console) -> dict[str, Any]:
     for result in assessment.indicators:
         if result.status.value != "not_observed":
             console.print(f"  {result.name}: {result.status.value} ({result.independent_sources} sources)")
-    console.print(f"[bold]brief[/]: {brief.html} ({brief.footnotes} footnotes); {len(raised)} new alert(s)")
+    console.print(
+        f"[bold]brief[/]: {written.html} ({written.footnotes} footnotes); {len(raised)} new alert(s)"
+    )
     return {
         "stage": stage.level,
         "stage_name": stage.name,
@@ -225,6 +184,6 @@ def demo_step(store: Store, console: Console) -> dict[str, Any]:
         "missing_for_next": [t.needs for t in assessment.missing_for_next],
         "alerts_raised": raised,
         "merges": resolution.merges_made,
-        "brief": str(brief.html),
-        "footnotes": brief.footnotes,
+        "brief": str(written.html),
+        "footnotes": written.footnotes,
     }

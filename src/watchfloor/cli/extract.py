@@ -7,7 +7,7 @@ A bad file in a batch is one clear line on stderr and the batch goes on.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,8 +22,7 @@ from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.errors import InputError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
-from watchfloor.sources.grades import source_table
-from watchfloor.sources.reports import Report, read_many
+from watchfloor.service.reports import read_batch
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
 PathsArgument = Annotated[
@@ -49,19 +48,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InputError("--date", f"invalid date {value!r} (expected YYYY-MM-DD)") from exc
-
-
-def read_batch(
-    paths: list[Path], when: date | None, source: str | None
-) -> tuple[list[Report], list[InputError]]:
-    """Read every file; reports with no source get one from the file name (``ap_...``) if known."""
-    outcome = read_many(paths, when, source)
-    table = source_table()
-    reports = [
-        r if r.source else replace(r, source=table.source_from_name(Path(r.origin.split("#")[0])))
-        for r in outcome.reports
-    ]
-    return reports, outcome.errors
 
 
 def _report_errors(errors: list[InputError]) -> None:
@@ -140,27 +126,21 @@ def ingest_reports(
     processes: ProcessesOption = 1,
 ) -> None:
     """Store reports with their events and claims (idempotent: a stored text is skipped)."""
+    from watchfloor.service.app import LOCAL, Watchfloor
     from watchfloor.store import open_store
-    from watchfloor.store.events import save_extraction
 
     reports, errors = read_batch(paths, _date(report_date), source)
     _report_errors(errors)
-    store = open_store()
-    results = []
+    service = Watchfloor(open_store())
     with Progress(transient=True, console=err_console, disable=json_out or len(reports) < 20) as progress:
         task = progress.add_task("extracting", total=len(reports))
-        for report, extraction in zip(reports, extract_reports(reports, n_process=processes), strict=True):
-            with store.session() as session:
-                results.append(save_extraction(session, report, extraction))
-            progress.advance(task)
-    summary = {
-        "stored": sum(r.created for r in results),
-        "already_stored": sum(not r.created for r in results),
-        "events_new": sum(r.events_new for r in results),
-        "events_merged": sum(r.events_merged for r in results),
-        "claims": sum(r.claims for r in results),
-        "errors": [str(e) for e in errors],
-    }
+        outcome = service.ingest_reports(
+            reports, LOCAL, processes=processes, progress=lambda: progress.advance(task)
+        )
+    service.close()
+    outcome.errors.extend(errors)
+    results = outcome.results
+    summary = outcome.summary()
     if json_out:
         print_json(summary)
     else:
@@ -179,12 +159,11 @@ def events(
     json_out: JsonOption = False,
 ) -> None:
     """List stored events with their claims."""
+    from watchfloor.service.reports import events as stored_events
     from watchfloor.store import open_store
-    from watchfloor.store.events import list_events
 
     store = open_store()
-    with store.session() as session:
-        rows = list_events(session, event_type, _date(since))
+    rows = stored_events(store, event_type, _date(since))
     if json_out:
         print_json(rows)
         return

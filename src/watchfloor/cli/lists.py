@@ -21,10 +21,8 @@ from rich.progress import (
 
 from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.errors import WatchfloorError
-from watchfloor.settings import get_settings
-from watchfloor.sources.bundled import bundled_data_dir
-from watchfloor.sources.lists.download import OFFICIAL_LISTS, fetch_list
-from watchfloor.sources.lists.formats import ListFile, group_files
+from watchfloor.service import lists as list_ops
+from watchfloor.sources.lists.download import OFFICIAL_LISTS
 from watchfloor.sources.lists.records import ListSource
 from watchfloor.store import Store, open_store
 from watchfloor.store.lists import LoadedList, LoadResult, load_list_files, loaded_lists
@@ -119,10 +117,10 @@ def _result_rows(results: list[LoadResult]) -> list[tuple[Any, ...]]:
     ]
 
 
-def load_files(store: Store, list_files: list[ListFile], show_progress: bool) -> list[LoadResult]:
+def load_files(store: Store, paths: list[Path], show_progress: bool) -> list[LoadResult]:
     """Load lists in one transaction with a progress bar of stored entries."""
     with _entry_progress(show_progress) as (progress, task):
-        return load_list_files(store, list_files, lambda n: progress.advance(task, n))
+        return list_ops.load_lists(store, paths, lambda n: progress.advance(task, n))
 
 
 @app.command()
@@ -138,9 +136,8 @@ def load(
     json_out: JsonOption = False,
 ) -> None:
     """Read list files and make each the active version of its list (all or nothing)."""
-    list_files = group_files(paths)
     store = open_store()
-    results = load_files(store, list_files, show_progress=not json_out)
+    results = load_files(store, paths, show_progress=not json_out)
     if json_out:
         print_json({"loaded": results})
         return
@@ -176,13 +173,8 @@ def update(
     A failed download (HTTP error, timeout, truncated body, unparseable file) keeps the previous
     file and the previous loaded version; the other lists still update. Exit code 1 if any failed.
     """
-    settings = get_settings()
-    folder = dest if dest is not None else settings.data_dir / "lists"
-    wait = timeout if timeout is not None else settings.http_timeout_s
     sources = [ListSource(s) for s in source] if source else list(OFFICIAL_LISTS)
     store = open_store()
-    results: list[LoadResult] = []
-    errors: list[dict[str, str]] = []
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -192,29 +184,19 @@ def update(
         disable=json_out,
         transient=True,
     )
+    tasks: dict[str, TaskID] = {}
+
+    def on_bytes(listed: str, name: str, done: int, total: int | None) -> None:
+        label = f"{listed} {name}"
+        if label not in tasks:
+            tasks[label] = progress.add_task(label, total=total)
+        progress.update(tasks[label], completed=done, total=total)
+
     with progress:
-        for item in sources:
-            tasks: dict[str, TaskID] = {}
-
-            def on_bytes(
-                name: str,
-                done: int,
-                total: int | None,
-                _tasks: dict[str, TaskID] = tasks,
-                _list: str = item.value,
-            ) -> None:
-                if name not in _tasks:
-                    _tasks[name] = progress.add_task(f"{_list} {name}", total=total)
-                progress.update(_tasks[name], completed=done, total=total)
-
-            try:
-                list_file = fetch_list(item, folder, timeout=wait, base_url=base_url, progress=on_bytes)
-                results.extend(load_list_files(store, [list_file]))
-            except WatchfloorError as exc:
-                errors.append({"source": item.value, "error": str(exc)})
-            finally:
-                for task in tasks.values():
-                    progress.remove_task(task)
+        outcome = list_ops.update_lists(
+            store, sources, folder=dest, timeout=timeout, base_url=base_url, progress=on_bytes
+        )
+    results, errors = outcome.results, outcome.errors
     if json_out:
         print_json({"updated": results, "errors": errors})
     else:
@@ -236,19 +218,9 @@ def update(
         )
 
 
-def demo_lists(shared: Path | None = None) -> list[ListFile]:
-    """The real UN, OFAC and UK list files: from the shared data folder, else the bundled copy."""
-    base = (shared if shared is not None else get_settings().shared_data) / "sanctions"
-    if not (base / "un").is_dir():
-        base = bundled_data_dir() / "sanctions"
-    paths = [p for sub in ("un", "ofac") for p in sorted((base / sub).iterdir()) if p.is_file()]
-    paths.append(base / "uk")
-    return group_files(paths)
-
-
 def demo_step(store: Store, out: Console, shared: Path | None = None) -> dict[str, Any]:
     """Demo: load the real UN, OFAC and UK lists into ``store`` and report what is loaded."""
-    list_files = demo_lists(shared)
+    list_files = list_ops.demo_lists(shared)
     results = load_list_files(store, list_files)
     with store.session() as session:
         loaded = loaded_lists(session)
