@@ -45,8 +45,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-def service(make_settings: Callable[..., Settings]) -> Iterator[Watchfloor]:
-    app = Watchfloor.open(settings=make_settings())
+def service(make_settings: Callable[..., Settings], store_url: str) -> Iterator[Watchfloor]:
+    """The application over a fresh store on each back-end (SQLite; PostgreSQL under ``make test``)."""
+    app = Watchfloor.open(settings=make_settings(database_url=store_url))
     yield app
     app.close()
 

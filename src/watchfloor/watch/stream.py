@@ -196,6 +196,12 @@ class StreamSink:
         if full:
             self.flush()
 
+    @property
+    def pending(self) -> int:
+        """Sentences buffered and not yet stored."""
+        with self._lock:
+            return len(self._lines)
+
     def due(self) -> bool:
         """Whether the oldest buffered sentence has waited ``flush_s``."""
         with self._lock:
