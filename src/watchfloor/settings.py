@@ -137,6 +137,14 @@ class Settings(BaseSettings):
         description="Seconds between runs of each watch job (ais_inbox, detect, assess, deliver, feeds); "
         "a job left out keeps its default.",
     )
+    watch_lists: list[str] = Field(
+        default_factory=list,
+        description="Official lists the watch updates on its 'lists' schedule (un_sc, us_ofac_sdn, gb_uk, "
+        "eu_fsf); none: the watch leaves the lists alone.",
+    )
+    watch_lists_base_url: str | None = Field(
+        default=None, description="A mirror to download the watched lists from instead of the official sites."
+    )
     watch_inbox: Path | None = Field(
         default=None,
         description="Folder the watch takes AIS files from (done/ and failed/ beside them inside it); "

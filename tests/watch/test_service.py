@@ -183,3 +183,52 @@ def test_the_running_watch_takes_a_dropped_file_and_a_live_stream(
     sources = set(scan_positions(settings.data_dir).select("src_file").collect()["src_file"].cast(str))
     assert f"tcp://127.0.0.1:{server.port}" in sources and len(sources) == 2
     service.close()
+
+
+@pytest.mark.slow
+def test_the_lists_job_updates_from_a_mirror_and_survives_a_failed_download(
+    make_settings: Callable[..., Settings], shared_data: Path, tmp_path: Path
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.watch.conftest import free_port
+
+    files: dict[str, bytes] = {
+        "consolidated.xml": (shared_data / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml").read_bytes()
+    }
+
+    class Mirror(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = files.get(self.path.rsplit("/", 1)[-1])
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    port = free_port()
+    mirror = ThreadingHTTPServer(("127.0.0.1", port), Mirror)
+    threading.Thread(target=mirror.serve_forever, daemon=True).start()
+    settings = make_settings(watch_lists=["un_sc", "gb_uk"], watch_lists_base_url=f"http://127.0.0.1:{port}")
+    service = Watchfloor.open(settings=settings)
+    try:
+        watch = Watch(service)
+        assert next(iter(watch.jobs)) == "lists"
+        first = watch.run_once()
+        lists = first["lists"]
+        assert (
+            lists is not None and lists.counts["updated"] == ["un_sc"] and lists.counts["failed"] == ["gb_uk"]
+        )
+        assert lists.error is not None and "gb_uk" in lists.error and "404" in lists.error
+        loaded = {v.source: v.version_id for v in service.loaded_lists()}
+        assert list(loaded) == ["un_sc"]
+        assert watch_status(service)["jobs"]["lists"]["ok"] is False  # the failed list shows
+        del files["consolidated.xml"]  # the UN site is down too: the loaded version stays
+        again = Watch(service).run_once()["lists"]
+        assert again is not None and again.counts["failed"] == ["un_sc", "gb_uk"] and not again.changed
+        assert {v.source: v.version_id for v in service.loaded_lists()} == loaded
+    finally:
+        service.close()
+        mirror.shutdown()

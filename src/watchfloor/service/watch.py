@@ -2,10 +2,13 @@
 
 Jobs, each on its own interval (``Settings.watch_schedule``), run one at a time in one thread:
 
+- ``lists`` (only when ``Settings.watch_lists`` names some): download the official lists and swap
+  them in atomically (a failed download keeps the previous version; the run records the error);
 - ``ais_inbox``: take the AIS files dropped in the inbox (:mod:`watchfloor.watch.inbox`);
 - ``detect``: detect maritime events when the AIS store changed since the last detection;
-- ``assess``: resolve and assess when the evidence changed since the last assessment, raising
-  alerts (today through ``service.assessment.assess_store``, a full recomputation);
+- ``assess``: resolve (which links names to the lists again when a list changed) and assess when
+  the evidence changed since the last assessment, raising alerts (today through
+  ``service.assessment.assess_store``, a full recomputation);
 - ``deliver``: send the alerts owed to subscriptions (:mod:`watchfloor.watch.delivery`).
 
 A job that finds new input makes the next one due at once, so a planted file reaches a webhook in
@@ -34,11 +37,12 @@ from typing import IO, Any
 
 from sqlalchemy import update
 
-from watchfloor.errors import StoreError
+from watchfloor.errors import ConfigError, StoreError
 from watchfloor.maritime.parquet_store import POSITIONS, STATIC, store_root
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
+from watchfloor.sources.lists.records import ListSource
 from watchfloor.store.models import WatchRun
 from watchfloor.watch import state
 from watchfloor.watch.delivery import Deliverer, DeliveryPolicy, SmtpServer
@@ -51,7 +55,7 @@ WATCH = Principal("watch", Role.ANALYST)
 """Who the audit log says made the watch's writes."""
 
 JOB_ORDER = ("ais_inbox", "detect", "assess", "deliver")
-DEFAULT_INTERVALS = {"ais_inbox": 30.0, "detect": 300.0, "assess": 300.0, "deliver": 30.0}
+DEFAULT_INTERVALS = {"lists": 86400.0, "ais_inbox": 30.0, "detect": 300.0, "assess": 300.0, "deliver": 30.0}
 STATIC_TABLES = ("alerts", "audit_log", "alert_deliveries", "delivery_attempts", "provenance", "api_users")
 """Tables whose rows the watch's own jobs write: not a sign of new evidence for ``assess``."""
 
@@ -62,6 +66,7 @@ class JobResult:
 
     counts: dict[str, Any]
     changed: bool = False
+    error: str | None = None  # a part failed (one list of several): the run is recorded as failed
 
 
 @dataclass
@@ -145,6 +150,13 @@ class Watch:
         self.streams: list[NmeaStream] = []
         intervals = {**DEFAULT_INTERVALS, **self.settings.watch_schedule}
         self.jobs: dict[str, Job] = {}
+        try:
+            self.list_sources = [ListSource(name) for name in self.settings.watch_lists]
+        except ValueError as exc:
+            known = ", ".join(s.value for s in ListSource)
+            raise ConfigError(f"watch_lists: {exc} (known: {known})") from None
+        if self.list_sources:
+            self.add_job(Job("lists", float(intervals["lists"]), self._lists_job, "assess"))
         for name, run, feeds in (
             ("ais_inbox", self._inbox_job, "detect"),
             ("detect", self._detect_job, "assess"),
@@ -164,6 +176,24 @@ class Watch:
         self.jobs = dict(items)
 
     # --- jobs -----------------------------------------------------------------------------------
+
+    def _lists_job(self) -> JobResult:
+        from watchfloor.service.lists import update_lists
+
+        outcome = update_lists(
+            self.service.store,
+            self.list_sources,
+            folder=self.data_dir / "lists",
+            timeout=self.settings.http_timeout_s,
+            base_url=self.settings.watch_lists_base_url,
+        )
+        updated = [r.source for r in outcome.results]
+        failed = [e["source"] for e in outcome.errors]
+        if updated:
+            self.service.audit(WATCH, "lists.update", ", ".join(updated), {"failed": failed})
+        error = "; ".join(f"{e['source']}: {e['error']}" for e in outcome.errors) or None
+        new = [r.source for r in outcome.results if r.created]  # a version already loaded is no change
+        return JobResult({"updated": updated, "new_versions": new, "failed": failed}, bool(new), error)
 
     def _inbox_job(self) -> JobResult:
         def ingest(path: Path) -> dict[str, Any]:
@@ -237,8 +267,12 @@ class Watch:
             log_event("job.failed", level=40, job=job.name, error=error)
             return None
         with self.service.session() as session:
-            state.end_run(session, run_id, result.counts)
-        log_event("job.done", job=job.name, seconds=round(time.monotonic() - started, 3), **result.counts)
+            state.end_run(session, run_id, result.counts, result.error)
+        seconds = round(time.monotonic() - started, 3)
+        if result.error is not None:
+            log_event("job.partly_failed", level=40, job=job.name, error=result.error, **result.counts)
+        else:
+            log_event("job.done", job=job.name, seconds=seconds, **result.counts)
         return result
 
     def _close_interrupted(self) -> int:
