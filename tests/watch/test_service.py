@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -140,8 +141,17 @@ def test_new_evidence_reaches_the_webhook_in_one_pass(
         kinds = {a["alert"]["kind"] for a in receiver.accepted.values()}
         assert {"new_stage", "listed_vessel_port_call"} <= kinds
         sent = len(receiver.requests)
-        Watch(service).run_once()
+        watch = Watch(service)
+        watch.run_once()
         assert len(receiver.requests) == sent  # a restart sends nothing twice
+        subscriptions.write_text(
+            f"- name: desk\n  webhook: {receiver.url}\n  secret: k\n"
+            f"- name: ports\n  webhook: {receiver.url}\n  kinds: [listed_vessel_port_call]\n"
+        )
+        os.utime(subscriptions, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+        watch.run_once()  # the same running watch takes the edited file in
+        assert len(receiver.requests) == sent + 1
+        assert receiver.requests[-1]["key"] not in {r["key"] for r in receiver.requests[:-1]}
     finally:
         service.close()
 

@@ -146,6 +146,7 @@ class Watch:
                 self.settings.watch_smtp_starttls,
             ),
         )
+        self._subscriptions_seen = self._subscriptions_stamp()
         self.addresses = [StreamAddress.parse(url) for url in self.settings.watch_streams]
         self.streams: list[NmeaStream] = []
         intervals = {**DEFAULT_INTERVALS, **self.settings.watch_schedule}
@@ -240,7 +241,20 @@ class Watch:
             log_event("alert.raised", title=title)
         return JobResult({"stage": stage.level, "stage_name": stage.name, "alerts_raised": len(raised)}, True)
 
+    def _subscriptions_stamp(self) -> int | None:
+        path = self.settings.watch_subscriptions_file
+        try:
+            return path.stat().st_mtime_ns if path is not None else None
+        except OSError:
+            return None
+
     def _deliver_job(self) -> JobResult:
+        stamp = self._subscriptions_stamp()
+        if stamp != self._subscriptions_seen:  # the file was edited: take it in without a restart
+            subscriptions = load_subscriptions(self.settings.watch_subscriptions_file)
+            self.deliverer.subscriptions = {s.name: s for s in subscriptions}
+            self._subscriptions_seen = stamp
+            log_event("deliver.subscriptions", names=sorted(self.deliverer.subscriptions))
         counts = self.deliverer.run()
         return JobResult(counts.as_dict(), False)
 
