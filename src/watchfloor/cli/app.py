@@ -105,6 +105,7 @@ from watchfloor.cli import serve as _serve  # noqa: E402
 from watchfloor.cli import share as _share  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
 from watchfloor.cli import vessel as _vessel  # noqa: E402
+from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
@@ -126,6 +127,7 @@ app.command(name="serve")(_serve.serve)
 app.add_typer(_serve.users_app, name="users")
 app.add_typer(_share.export_app, name="export")
 app.add_typer(_share.import_app, name="import")
+app.command(name="watch")(_watch.watch)
 
 
 def main() -> None:
