@@ -115,7 +115,9 @@ def test_a_text_with_no_exchange_gives_no_event(
         assert _events(un_comments[ref], nlp, rules) == [], ref
 
 
-def test_the_state_of_a_tanker_acts_through_it(un_comments: dict[str, str], nlp: Any, rules: RuleLayer) -> None:
+def test_the_state_of_a_tanker_acts_through_it(
+    un_comments: dict[str, str], nlp: Any, rules: RuleLayer
+) -> None:
     """KPe.062: "Registered owner of DPRK tanker AN SAN 1 believed to have been involved in
     ship-to-ship transfer operations for oil": DPRK is named inside "of ...", yet it acts."""
     events = [e for e in _events(un_comments["KPe.062"], nlp, rules) if e.type is EventType.SANCTIONS_EVASION]
