@@ -2,7 +2,7 @@
 
 Run: ``/work/main/.venv/bin/python benchmarks/assess_bench.py [N ...]`` (default 200 800 3200 12800).
 
-Input, built here and SYNTHETIC (never evidence; every document's origin is ``synthetic``): N
+Input, built here and SYNTHETIC (never evidence; every document's origin is ``assess-bench``): N
 reports over one year, in the assessment's record types (not flagged ``synthetic`` in the
 records, or the assessment would rightly set them all aside). Their sentences are the real report
 fixtures' sentences (tests/extract/fixtures, the founding AP report) with a third of the words
@@ -100,7 +100,7 @@ def build(n_reports: int, seed: int = 15) -> Evidence:
             text = " ".join(sentence() for _ in range(6))
         source = rng.choice(OUTLETS) if rng.random() < 0.3 else f"Outlet {i % 900}"
         grade = rng.choice("ABBCCDF")
-        doc = DocumentInfo(f"doc{i:06d}", source, grade, None, published, "synthetic", None, {}, text)
+        doc = DocumentInfo(f"doc{i:06d}", source, grade, None, published, "assess-bench", None, {}, text)
         docs[doc.id] = doc
         earlier.append(doc)
         week = (published - START).days // 7

@@ -78,7 +78,7 @@ def corpus(seed: int, documents: int = 60, days: int = 90) -> Evidence:
         meta: dict[str, object] = {"wire": "Associated Press"} if rng.random() < 0.1 else {}
         source = rng.choice(OUTLETS) if rng.random() < 0.5 else f"Outlet {i}"
         doc = DocumentInfo(
-            f"doc{i:03d}", source, rng.choice("ABCDF"), None, published, "synthetic", None, meta, text
+            f"doc{i:03d}", source, rng.choice("ABCDF"), None, published, "random-corpus", None, meta, text
         )
         docs[doc.id] = doc
 

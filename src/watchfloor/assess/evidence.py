@@ -8,8 +8,9 @@ from its start. Analyst reviews (an event confirmed or rejected) apply whatever 
 correct the record rather than add evidence.
 
 Synthetic records (the simulated AIS scenario, test corpora) are never evidence: a maritime
-event flagged ``synthetic`` in its data (or whose AIS rows come from a ``synthetic_*`` file, as
+event flagged ``synthetic`` in its data (or whose AIS rows come from a file named synthetic, as
 the scenario writes them) and every claim of a document flagged ``synthetic`` in its metadata
+(or whose origin says synthetic)
 are set aside (:attr:`Evidence.synthetic_maritime`, :attr:`Evidence.synthetic_claims`), counted,
 and shown only under a SYNTHETIC label; they never count as a source or as corroboration.
 """
@@ -41,15 +42,13 @@ def is_synthetic_maritime(data: Mapping[str, Any] | None) -> bool:
     positions = data.get("positions")
     if not isinstance(positions, list):
         return False
-    return any(
-        isinstance(p, dict) and str(p.get("src_file", "")).rsplit("/", 1)[-1].lower().startswith("synthetic")
-        for p in positions
-    )
+    return any(isinstance(p, dict) and "synthetic" in str(p.get("src_file", "")).lower() for p in positions)
 
 
-def is_synthetic_document(meta: Mapping[str, Any] | None) -> bool:
-    """Whether a document's metadata marks it synthetic (never evidence)."""
-    return bool(meta and meta.get("synthetic"))
+def is_synthetic_document(meta: Mapping[str, Any] | None, origin: str | None = None) -> bool:
+    """Whether a document is marked synthetic (never evidence): flagged in its metadata, or read
+    from an origin that says so (the same rule as the API's ``synthetic`` field)."""
+    return bool(meta and meta.get("synthetic")) or "synthetic" in (origin or "").lower()
 
 
 @lru_cache(maxsize=4096)
@@ -86,7 +85,7 @@ class DocumentInfo:
 
     @property
     def synthetic(self) -> bool:
-        return is_synthetic_document(self.meta)
+        return is_synthetic_document(self.meta, self.origin)
 
 
 @dataclass(frozen=True)
@@ -291,7 +290,7 @@ def load_evidence(session: Session, as_of: date | None = None, *, since: datetim
         records: list[ClaimRecord] = []
         for claim in claims_by_event.get(event.id, []):
             document = documents.get(claim.document_id)
-            if document is not None and is_synthetic_document(document.meta):
+            if document is not None and document.synthetic:
                 evidence.synthetic_claims += 1
                 continue
             reported = (document.published if document else None) or claim.claimed_on or event.date_start

@@ -268,7 +268,7 @@ def _event_rows(session: Session, citer: _Citer, assessment: Assessment) -> str:
                 )
             ).all()
             document = citer.doc(claim.document_id)
-            synthetic = document is not None and is_synthetic_document(document.meta)
+            synthetic = document is not None and is_synthetic_document(document.meta, document.origin)
             grade = assessment.claim_grades.get(claim.id)
             refs.extend(citer.span(s.id, grade) for s in spans)
             tellers.append(
