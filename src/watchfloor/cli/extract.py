@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from watchfloor.cli.output import console, err_console, print_json, print_table
+from watchfloor.cli.output import console, err_console, print_json, print_table, short_id
 from watchfloor.errors import InputError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
@@ -179,15 +179,14 @@ def events(
         return
     print_table(
         f"{len(rows)} events",
-        ["type", "source", "target", "object", "place", "date", "claims"],
+        ["id", "date", "type", "who → whom", "what (where)", "claims"],
         [
             (
-                r["type"],
-                r["source"],
-                r["target"],
-                r["object"],
-                r["place"],
+                short_id(r["id"]),
                 r["date_end"],
+                r["type"],
+                f"{r['source'] or '?'} → {r['target'] or '?'}",
+                (r["object"] or "") + (f" ({r['place']})" if r["place"] else ""),
                 "; ".join(
                     f"{c['speaker']} {c['stance']} ({c['reliability']}{c['credibility']})"
                     for c in r["claims"]

@@ -28,7 +28,8 @@ from typing import Any
 from watchfloor.errors import InputError
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
-"""Reports larger than this are refused: no real news report is anywhere near it."""
+"""Reports larger than this are refused by default (``WATCHFLOOR_MAX_REPORT_BYTES``): no real news
+report is anywhere near it."""
 
 MIN_MAIN_WORDS = 8
 """An HTML page whose main text is shorter than this is refused as having none."""
@@ -90,8 +91,11 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot read: {exc.strerror}") from exc
     if path.is_dir():
         raise InputError(path, "is a folder, not a report file")
-    if size > MAX_REPORT_BYTES:
-        raise InputError(path, f"file is {size:,} bytes, over the {MAX_REPORT_BYTES:,}-byte limit")
+    from watchfloor.settings import get_settings
+
+    limit = get_settings().max_report_bytes
+    if size > limit:
+        raise InputError(path, f"file is {size:,} bytes, over the {limit:,}-byte limit")
     if size == 0:
         raise InputError(path, "empty file")
     try:
@@ -161,9 +165,13 @@ def date_from_name(path: Path) -> date | None:
         return None
 
 
+_DATELINE_SPAN = 200
+"""A dateline is within the first characters; matching only those keeps the regex linear."""
+
+
 def read_dateline(text: str) -> tuple[date | None, str | None]:
     """Date and agency of a wire dateline (``SEOUL, March 12, 2025 (Reuters) -``, ``SEOUL (AP) -``)."""
-    match = _DATELINE.match(text)
+    match = _DATELINE.match(text[:_DATELINE_SPAN])
     if match is None:
         return None, None
     when: date | None = None
@@ -343,12 +351,20 @@ def _feed_item(entry: Any, origin: str, path: Path | str, place: str, source: st
 
 def read_jsonl(path: Path, source: str | None = None) -> ReadOutcome:
     """Read JSONL reports, one ``{"date","url","title","text","source"}`` object per line."""
+    from watchfloor.settings import get_settings
+
     outcome = ReadOutcome()
     lines = read_text_file(path).splitlines()
+    max_line = get_settings().max_record_bytes
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         place = f"line {number}"
+        if len(line) > max_line:  # characters: at least as many bytes, so never under the cap
+            outcome.errors.append(
+                InputError(path, f"record over {max_line:,} characters (WATCHFLOOR_MAX_RECORD_BYTES)", place)
+            )
+            continue
         try:
             outcome.reports.append(_jsonl_record(line, path, number, place, source))
         except InputError as exc:
