@@ -225,3 +225,20 @@ def test_size_cap_refuses_before_parsing(tmp_path: Path, demo_bundle: dict[str, 
     with pytest.raises(InputError, match="over the 1,000-byte limit"):
         parse_bundle(path.read_bytes(), str(path), max_bytes=1000)
     assert parse_bundle(read_bundle_file(path), str(path))["id"] == demo_bundle["id"]
+
+
+@pytest.mark.postgres
+def test_import_into_postgresql_is_idempotent(demo_bundle: dict[str, Any], postgres_url: str) -> None:
+    """The same import on PostgreSQL (column lengths and JSON are enforced there, unlike SQLite)."""
+    store = open_store(postgres_url)
+    try:
+        with store.session() as session:
+            first = import_bundle(session, json.dumps(demo_bundle), "demo-amber.json")
+        with store.session() as session:
+            before = count_rows(session)
+            again = import_bundle(session, json.dumps(demo_bundle), "demo-amber.json")
+            assert count_rows(session) == before
+            assert session.scalar(select(func.count()).select_from(Claim)) == first.imported
+    finally:
+        store.close()
+    assert first.errors == [] and first.imported > 0 and again.unchanged == first.imported

@@ -488,7 +488,7 @@ def _plan(obj: dict[str, Any], index: int, ctx: _Context, origin: str) -> _Plann
     claim = {
         "id": stable_id("claim", "stix", obj_id, obj["modified"]),
         "speaker": str(speaker)[:1000],
-        "speaker_actor": canonical_actor(speaker) if stix_type == "note" else None,
+        "speaker_actor": ((canonical_actor(speaker) or "")[:200] or None) if stix_type == "note" else None,
         "stance": stance.value,
         "hedged": hedged,
         "reliability": reliability,
