@@ -93,9 +93,7 @@ def test_simulated_events_are_flagged_synthetic_and_real_ones_not(
     from watchfloor.sources.ais.reader import read_ais
     from watchfloor.store.maritime import is_synthetic_row
 
-    real = AisBatch.concat(
-        list(read_ais(shared_data / "ais" / "dma_aisdk_2022-09-17_10k.csv.gz"))
-    )
+    real = AisBatch.concat(list(read_ais(shared_data / "ais" / "dma_aisdk_2022-09-17_10k.csv.gz")))
     real_events = detect(real.positions, real.static).events
     assert real_events and detected.events
     store = open_store(store_url)

@@ -234,6 +234,8 @@ class CsvDecoder:
                     quote_char=quote,
                     encoding="utf8-lossy",
                     truncate_ragged_lines=True,
+                    extra_columns="ignore",  # rows wider than the header: the extra fields dropped
+                    missing_columns="insert",  # rows narrower than the header: null fields
                     raise_if_empty=False,
                 )
             except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
