@@ -30,7 +30,19 @@ app = typer.Typer(
 
 _state = {"verbose": False}
 
-CREATES_STORE = {"demo", "lists", "ingest", "ais", "users", "store", "version", "import", "screen", "extract"}
+CREATES_STORE = {
+    "demo",
+    "lists",
+    "ingest",
+    "ais",
+    "users",
+    "store",
+    "version",
+    "import",
+    "screen",
+    "extract",
+    "watch",
+}
 """Commands that may start a new store or need none; every other one refuses a store file that is missing
 (a mistyped ``--store`` must not yield an empty store and a confident "Stage 0" answer)."""
 
