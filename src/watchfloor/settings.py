@@ -99,7 +99,33 @@ class Settings(BaseSettings):
     maritime_config_file: Path | None = Field(
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
+    screen_weights_file: Path | None = Field(
+        default=None, description="YAML feature weights of watchfloor-name-v2 replacing the shipped ones."
+    )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
+    store_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a write to a SQLite store waits for another writer before giving up "
+        "with a clear error (nothing written).",
+    )
+    max_record_bytes: int = Field(
+        default=1 << 20,
+        ge=64,
+        description="Longest line a reader accepts (an NMEA sentence, an AIS CSV row, a JSONL report); "
+        "a longer one is refused, naming the file and the line.",
+    )
+    max_file_bytes: int = Field(
+        default=64 << 30,
+        ge=1024,
+        description="Most bytes read from one AIS or list file, after decompression: a gzip bomb is "
+        "refused, naming the file, instead of filling memory or disk.",
+    )
+    max_report_bytes: int = Field(
+        default=20 << 20,
+        ge=1024,
+        description="Largest report file read (text, HTML, feed, JSONL); no real report is near it.",
+    )
     screen_index_cache: bool = Field(
         default=True,
         description="Keep built screening indexes in data_dir/cache (loads in ~1 s instead of ~10 s).",

@@ -163,9 +163,13 @@ class Watchfloor:
         *,
         processes: int = 1,
         progress: Callable[[], None] | None = None,
+        grade: str | None = None,
     ) -> report_ops.ReportIngest:
-        """Extract and store reports with their events and claims (a stored text is skipped)."""
-        outcome = report_ops.ingest_reports(self.store, reports, processes=processes, progress=progress)
+        """Extract and store reports with their events and claims (a stored text is skipped, but
+        takes the date, source and ``grade`` given this time)."""
+        outcome = report_ops.ingest_reports(
+            self.store, reports, processes=processes, progress=progress, grade=grade
+        )
         self.audit(principal, "ingest.reports", f"{len(reports)} reports", outcome.summary())
         return outcome
 
@@ -205,6 +209,7 @@ class Watchfloor:
     ) -> assessment_ops.ReviewResult:
         """Confirm or reject an event or merge as ``principal``; the assessment is recomputed."""
         analyst = self.settings.analyst if principal is LOCAL else principal.user
+        subject_id = assessment_ops.resolve_subject_id(self.store, subject_id)
         result = assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
         self.audit(principal, "review", subject_id, {"decision": decision.value, "why": why})
         return result
