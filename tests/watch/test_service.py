@@ -303,3 +303,40 @@ def test_the_feeds_job_ingests_each_new_item_once_and_survives_a_broken_feed(
     finally:
         service.close()
         site.shutdown()
+
+
+@pytest.mark.slow
+def test_a_listed_vessel_on_the_live_stream_reaches_the_webhook(
+    make_settings: Callable[..., Settings], receiver: Receiver, tmp_path: Path
+) -> None:
+    """Live TCP stream → batch in the AIS store → detection (port visit) → list link → alert → webhook."""
+    from tests.watch.conftest import angara_in_rajin
+    from tests.watch.test_stream import DroppingServer
+
+    server = DroppingServer([angara_in_rajin()])
+    subscriptions = tmp_path / "subscriptions.yaml"
+    subscriptions.write_text(f"- name: desk\n  webhook: {receiver.url}\n  kinds: [listed_vessel_port_call]\n")
+    settings = make_settings(
+        watch_streams=[f"tcp://127.0.0.1:{server.port}"],
+        watch_stream_flush_s=0.2,
+        watch_subscriptions_file=subscriptions,
+        watch_schedule={"ais_inbox": 3600, "detect": 0.5, "assess": 3600, "deliver": 3600},
+    )
+    service = Watchfloor.open(settings=settings)
+    sdn_subset = Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv"
+    service.load_lists([sdn_subset])
+    watch = Watch(service)
+    thread = threading.Thread(target=watch.run_forever)
+    thread.start()
+    try:
+        assert wait_for(lambda: bool(receiver.accepted), timeout=180), watch_status(service)["errors"]
+    finally:
+        watch.stop()
+        thread.join(60)
+        server.close()
+        service.close()
+    (document,) = receiver.accepted.values()
+    alert = document["alert"]
+    assert alert["kind"] == "listed_vessel_port_call" and alert["data"]["imo"] == 9179842
+    assert alert["data"]["port"] == "rajin" and "us_ofac_sdn:37059" in alert["data"]["list_entries"]
+    assert {"kind": "list_entry", "list_entry_key": "us_ofac_sdn:37059"} in alert["evidence"]
