@@ -184,6 +184,7 @@ def test_the_running_watch_takes_a_dropped_file_and_a_live_stream(
         live = watch.status()
         assert live["running"] is True and set(live["next_due_s"]) == set(watch.jobs)
         assert live["streams"][f"tcp://127.0.0.1:{server.port}"]["lines"] == 300
+        assert live["streams"][f"tcp://127.0.0.1:{server.port}"]["alive"] is True
     finally:
         watch.stop()
         thread.join(30)

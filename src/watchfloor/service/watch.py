@@ -452,9 +452,8 @@ class Watch:
         summary["running"] = self.running
         summary["inbox"] = str(self.inbox.folder)
         if self.running:
-            summary["streams"] = {s.address.url: s.counters.as_dict() for s in self.streams} or summary[
-                "streams"
-            ]
+            live = {s.address.url: {**s.counters.as_dict(), "alive": s.alive} for s in self.streams}
+            summary["streams"] = live or summary["streams"]
             now = time.monotonic()
             summary["next_due_s"] = {j.name: round(max(0.0, j.next_due - now), 1) for j in self.jobs.values()}
         return summary

@@ -307,6 +307,11 @@ class NmeaStream:
     def counters(self) -> StreamCounters:
         return self.sink.counters
 
+    @property
+    def alive(self) -> bool:
+        """Whether the reader thread is running."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Run the stream in a background (daemon) thread."""
         self._thread = threading.Thread(target=self.run, name=f"stream {self.address.url}", daemon=True)
@@ -322,10 +327,17 @@ class NmeaStream:
         """Read until :attr:`stop` is set; every connection failure waits and tries again."""
         try:
             while not self.stop.is_set():
-                if self.address.protocol == "udp":
-                    self._listen_udp()
-                else:
-                    self._read_tcp()
+                try:
+                    if self.address.protocol == "udp":
+                        self._listen_udp()
+                    else:
+                        self._read_tcp()
+                except Exception as exc:  # a bug or an odd socket state: logged, waited out, retried
+                    self.counters.connected = False
+                    log_event(
+                        "stream.error", level=40, url=self.address.url, error=f"{type(exc).__name__}: {exc}"
+                    )
+                    self._wait_to_retry(f"error: {exc}")
         finally:
             self.sink.flush(final=True)
 
