@@ -8,6 +8,7 @@ its worker threads, next to the blocking store.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -449,5 +450,31 @@ def build_router(settings: Settings) -> APIRouter:
             found = await run_in_threadpool(app.detect, who)
             body["detected"] = {"events": len(found.events), "counts": found.counts}
         return body
+
+    # --- sharing --------------------------------------------------------------------------------
+
+    @router.get("/export/{kind}", tags=["sharing"])
+    def export(
+        app: App, who: Viewer, kind: Literal["stix", "ftm"], tlp: str | None = None, since: str | None = None
+    ) -> Response:
+        """A STIX 2.1 bundle or FtM JSON lines at a partner level no higher than the caller's."""
+        limiter.check(who.user, "export")
+        folder = Path(tempfile.mkdtemp(prefix="watchfloor-export-"))
+        out = folder / ("bundle.json" if kind == "stix" else "entities.ftm.json")
+        app.export(kind, out, who, level=tlp, since=_day(since, "since"))
+        media = "application/stix+json;version=2.1" if kind == "stix" else "application/x-ndjson"
+        return FileResponse(out, media_type=media, filename=out.name)
+
+    @router.post("/import/stix", tags=["sharing"])
+    async def import_stix(
+        request: Request, who: Analyst, file: Annotated[UploadFile, File()]
+    ) -> dict[str, Any]:
+        """Take a partner's STIX 2.1 bundle in as graded claims (idempotent by STIX id and version)."""
+        app = service_of(request)
+        limiter.check(who.user, "ingest")
+        with tempfile.TemporaryDirectory() as folder:
+            path = await save_upload(file, Path(folder), upload_limit)
+            result = await run_in_threadpool(app.import_stix, path, who)
+        return asdict(result)
 
     return router
