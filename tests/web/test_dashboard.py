@@ -43,7 +43,9 @@ def visit(page: Any, live: LiveServer, path: str) -> Any:
 
 
 def shot(page: Any, screenshots: Path, name: str) -> None:
+    """The whole page as PNG, and what the window shows as a small JPEG (for the documentation)."""
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"{name}.jpg"), type="jpeg", quality=70)
 
 
 def test_login_then_overview_shows_the_stage_and_every_indicator(
@@ -202,6 +204,29 @@ def test_evidence_shows_each_claim_and_highlights_its_sentence(
     assert page.text_content("#doc-text mark") == document["text"][start:end]
     assert page.text_content("#doc-text") == document["text"]
     shot(page, screenshots, "evidence")
+
+
+def test_entity_search_opens_the_entity_with_its_names_entries_mentions_and_merges(
+    context: Any, watch: Watch, live: LiveServer
+) -> None:
+    page = login(context, watch, live, "viewer")
+    visit(page, live, "/evidence")
+    found = live.api("/entities?q=ANGARA", "viewer")["items"]
+    assert found, "the demo store resolves the vessel ANGARA"
+    page.fill("#entity-q", "ANGARA")
+    page.click("#entity-search button[type=submit]")
+    page.wait_for_selector("#entity-results a")
+    assert page.locator("#entity-results li").count() == len(found)
+    page.locator("#entity-results a").first.click()
+    page.wait_for_selector("body[data-loaded=true]")
+    entity = live.api(f"/entities/{found[0]['id']}", "viewer")
+    assert page.text_content("#entity-caption") == entity["caption"]
+    assert page.locator("#entity-names li").count() == max(1, len(entity["names"]))
+    assert page.locator("#entity-entries li").count() == max(1, len(entity["list_entries"]))
+    assert page.locator("#entity-mentions li").count() == max(1, len(entity["mentions"]))
+    assert page.locator("#entity-merges li").count() == max(1, len(entity["merges"]))
+    for entry in entity["list_entries"]:
+        assert entry["entry_id"] in page.text_content("#entity-entries")
 
 
 def test_viewer_gets_no_review_buttons_and_the_api_refuses_a_viewer(

@@ -47,7 +47,7 @@
     var started = performance.now();
     return Promise.all([
       state.ready,
-      w.api("/maritime/tracks?max_points=100000"),
+      w.api("/maritime/tracks?max_points=" + (parseInt(w.param("max_points"), 10) || 100000)),
       w.apiAll("/maritime/events"),
       w.api("/maritime/ports")
     ]).then(function (got) {
