@@ -1,10 +1,11 @@
 """Shared support for the readers' fuzz tests: seeded byte mutations and a budget from the environment.
 
-Each reader's fuzz test starts from real files (``../shared/data`` or the project's fixtures), applies
-a few Hypothesis-chosen mutations (truncate, flip, insert, delete, duplicate, splice hostile bytes)
-and checks the one invariant every reader promises: typed records, or a ``WatchfloorError`` that
-names the file — never another exception, never a hang. ``make test`` runs a fixed budget;
-``make fuzz`` sets ``WATCHFLOOR_FUZZ_EXAMPLES`` for a longer run.
+Each reader's fuzz test starts from real files (``../shared/data`` or the project's fixtures),
+applies a few Hypothesis-chosen mutations (truncate, flip, insert, delete, duplicate, splice hostile
+bytes, repeat a short piece up to 40,000 times) and checks the one invariant every reader promises:
+typed records, or a ``WatchfloorError`` that names the file — never another exception, never a
+hang. ``make test`` runs a fixed budget; ``make fuzz`` sets ``WATCHFLOOR_FUZZ_EXAMPLES`` for a
+longer run.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ HOSTILE = [
     b"\xc3\x28",
 ]
 
+RUNS = [b" ", b"A ", b"\t", b"<", b"<a", b"[", b"{", b",", b"\\", b"!"]
+"""Pieces for the ``repeat`` mutation: whitespace, capitals, markup openers, separators."""
+
 fuzz_settings = settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,  # time is bounded per input below, with a clearer message than Hypothesis's
@@ -78,6 +82,8 @@ class Mutation:
                 return data[:pos] + data[pos + self.size :]
             case "duplicate":
                 return data[:pos] + data[pos : pos + self.size] * 3 + data[pos:]
+            case "repeat":  # a long run of one short piece: finds quadratic regexes and loops
+                return data[:pos] + self.payload[:2] * (self.size * 100) + data[pos:]
             case _:
                 raise AssertionError(self.kind)
 
@@ -85,10 +91,12 @@ class Mutation:
 mutations = st.lists(
     st.builds(
         Mutation,
-        kind=st.sampled_from(["truncate", "flip", "insert", "delete", "duplicate"]),
+        kind=st.sampled_from(["truncate", "flip", "insert", "delete", "duplicate", "repeat"]),
         at=st.floats(0, 1, allow_nan=False),
         size=st.integers(1, 400),
-        payload=st.one_of(st.sampled_from(HOSTILE), st.binary(min_size=1, max_size=64)),
+        payload=st.one_of(
+            st.sampled_from(HOSTILE), st.sampled_from(RUNS), st.binary(min_size=1, max_size=64)
+        ),
     ),
     min_size=1,
     max_size=4,

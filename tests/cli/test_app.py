@@ -38,10 +38,27 @@ def test_version_as_text_and_json() -> None:
     assert payload["watchfloor"] == __version__
 
 
+def test_version_option_and_usage_mistakes_are_not_internal_errors(tmp_path: Path) -> None:
+    assert run("--version").stdout.strip() == f"watchfloor {__version__}"
+    for args in (("lists", "load"), ("ais", "events", "--bogus"), ("screen",), ("nosuchcommand",)):
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert "internal error" not in result.stderr and "Error:" in result.stderr, result.stderr
+
+
+def test_a_mistyped_store_is_refused_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for command in (("assess",), ("brief", "--out", str(tmp_path / "b.html")), ("events",), ("alerts",)):
+        result = run("--store", str(missing), *command, cwd=tmp_path)
+        assert result.returncode == 1, command
+        assert result.stderr.startswith("error: no store at") and str(missing) in result.stderr
+    assert not missing.exists() and not (tmp_path / "b.html").exists()
+
+
 def test_errors_are_one_line_with_a_non_zero_exit(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run("--store", str(blocker / "sub" / "x.db"), "documents")
+    result = run("--store", str(blocker / "sub" / "x.db"), "store", "info")
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -52,7 +69,7 @@ def test_errors_are_one_line_with_a_non_zero_exit(tmp_path: Path) -> None:
 def test_verbose_shows_the_trace(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run("--verbose", "--store", str(blocker / "sub" / "x.db"), "documents")
+    result = run("--verbose", "--store", str(blocker / "sub" / "x.db"), "store", "info")
     assert result.returncode == 1
     assert "Traceback" in result.stderr
 

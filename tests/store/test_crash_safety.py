@@ -112,3 +112,113 @@ def _fresh(store_url: str, tmp_path: Path, trial: int) -> str:
         server.dispose()
     open_store(url).close()
     return url
+
+
+# -- ais ingest: the Parquet store ------------------------------------------------------------
+
+NOAA_CSV = SHARED_DATA / "ais" / "noaa_marinecadastre_2022-01-03_first99999.csv.gz"
+
+
+def parquet_state(data_dir: Path) -> tuple[object, ...]:
+    """What a reader of the Parquet store sees: the ingests it lists and every visible row."""
+    from watchfloor.maritime.parquet_store import ingested, scan_positions, scan_static
+
+    positions = scan_positions(data_dir).collect()
+    static = scan_static(data_dir).collect()
+    return (
+        sorted(str(m["sha256"]) for m in ingested(data_dir)),
+        positions.height,
+        int(positions["src_line"].sum() or 0),
+        static.height,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["new file", "changed file"])
+def test_sigkill_during_ais_ingest_leaves_before_or_after(case: str, tmp_path: Path) -> None:
+    """``ais ingest`` writes a file's Parquet parts block by block and its manifest last; killed at
+    any point, a reader sees the store as before (parts of an unfinished ingest are invisible) or
+    as after — for a new file, and for a changed file replacing its earlier content."""
+    import gzip
+    import shutil
+
+    rows = gzip.decompress(NOAA_CSV.read_bytes())  # ~10 MB: ten 1 MiB blocks, ten parts or more
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    source = tmp_path / "noaa.csv"
+    base = tmp_path / "base"
+
+    def ingest(data_dir: Path) -> list[str]:
+        return command(url, "ais", "ingest", str(source), "--data-dir", str(data_dir), "--chunk-mib", "1")
+
+    if case == "changed file":
+        source.write_bytes(rows[: len(rows) // 3])  # what was ingested before under the same path
+        run_to_end_cmd(ingest(base))
+    else:
+        base.mkdir()
+    before = parquet_state(base)
+    source.write_bytes(rows)
+    full = tmp_path / "full"
+    shutil.copytree(base, full)
+    full_run = run_to_end_cmd(ingest(full))
+    after = parquet_state(full)
+    assert after != before and after[1] > 0
+
+    rng = random.Random(f"ais-ingest-{case}")
+    for trial in range(TRIALS):
+        data_dir = tmp_path / f"trial-{trial}"
+        shutil.copytree(base, data_dir)
+        process = subprocess.Popen(ingest(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, full_run))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        state = parquet_state(data_dir)
+        assert state in (before, after), f"trial {trial}: a half-ingested file is visible after SIGKILL"
+        run_to_end_cmd(ingest(data_dir))
+        assert parquet_state(data_dir) == after, f"trial {trial}: re-running did not complete the work once"
+
+
+def run_to_end_cmd(argv: list[str]) -> float:
+    started = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - started
+
+
+class _Crash(Exception):
+    """Stands for the process dying between two blocks (the SIGKILL test does it for real)."""
+
+
+def test_an_interrupted_ais_ingest_is_invisible_and_a_replacement_is_all_or_nothing(tmp_path: Path) -> None:
+    """Found by the SIGKILL trials: parts written before the crash were read as stored data (half a
+    file), and a changed file lost its old rows before its new ones were complete."""
+    import gzip
+
+    from watchfloor.maritime.parquet_store import ingest_file
+
+    rows = gzip.decompress(NOAA_CSV.read_bytes())[: 3 << 20]
+    source, data_dir = tmp_path / "noaa.csv", tmp_path / "data"
+    blocks = 0
+
+    def crash_after_two(_report: object) -> None:
+        nonlocal blocks
+        blocks += 1
+        if blocks == 2:
+            raise _Crash
+
+    source.write_bytes(rows)
+    with pytest.raises(_Crash):
+        ingest_file(source, data_dir, chunk_bytes=1 << 20, progress=crash_after_two)
+    assert parquet_state(data_dir) == ([], 0, 0, 0), "parts of an unfinished ingest are visible"
+    ingest_file(source, data_dir, chunk_bytes=1 << 20)
+    first = parquet_state(data_dir)
+    assert first[1] > 0
+
+    source.write_bytes(rows[: 2 << 20])  # the same path, new content
+    blocks = 0
+    with pytest.raises(_Crash):
+        ingest_file(source, data_dir, chunk_bytes=1 << 20, progress=crash_after_two)
+    assert parquet_state(data_dir) == first, "a crash mid-replacement lost the old rows"
+    result = ingest_file(source, data_dir, chunk_bytes=1 << 20)
+    assert result.replaced
+    second = parquet_state(data_dir)
+    assert second[0] == [result.sha256] and 0 < second[1] < first[1]

@@ -12,7 +12,7 @@ from fastapi import Request
 
 from watchfloor.api.problems import ApiProblem
 from watchfloor.service.app import Watchfloor
-from watchfloor.service.users import Principal, Role, authenticate
+from watchfloor.service.users import Principal, Role
 
 __all__ = ["Principal", "Role", "key_from_request", "principal_of", "require"]
 
@@ -37,8 +37,7 @@ def principal_of(request: Request) -> Principal:
     key = key_from_request(request)
     if key is None:
         raise ApiProblem(401, "unauthenticated", "an API key is required: send 'Authorization: Bearer <key>'")
-    with service_of(request).session() as session:
-        principal = authenticate(session, key)
+    principal = service_of(request).authenticate(key)
     if principal is None:
         raise ApiProblem(401, "unauthenticated", "the API key is unknown or disabled")
     request.state.principal = principal

@@ -60,7 +60,7 @@ def _dataset_sources(app: Watchfloor, dataset: str) -> set[str] | None:
     """The list sources a dataset name covers (None: all); 404 for an unknown dataset."""
     if dataset in ("default", "sanctions", "all"):
         return None
-    sources = {v.source for v in app.loaded_lists()}
+    sources = {v.source for v in app.active_versions()}
     if dataset not in sources:
         raise ApiProblem(
             404, "not_found", f"no dataset {dataset!r}; use 'default' or one of {sorted(sources)}"

@@ -343,10 +343,10 @@ def build_router(settings: Settings) -> APIRouter:
         body_out["lists"] = [
             {
                 "list": v.source,
-                "version": v.version_id,
+                "version": v.id,
                 "published": v.published.isoformat() if v.published else None,
             }
-            for v in app.loaded_lists()
+            for v in app.active_versions()
         ]
         return body_out
 

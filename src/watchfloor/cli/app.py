@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors click; its errors derive from this
 
 from watchfloor import __version__
 from watchfloor.cli.output import err_console, print_json
-from watchfloor.errors import WatchfloorError
+from watchfloor.errors import StoreError, WatchfloorError
 from watchfloor.settings import get_settings
 
 app = typer.Typer(
@@ -28,9 +30,32 @@ app = typer.Typer(
 
 _state = {"verbose": False}
 
+CREATES_STORE = {
+    "demo",
+    "lists",
+    "ingest",
+    "ais",
+    "users",
+    "store",
+    "version",
+    "import",
+    "screen",
+    "extract",
+    "watch",
+}
+"""Commands that may start a new store or need none; every other one refuses a store file that is missing
+(a mistyped ``--store`` must not yield an empty store and a confident "Stage 0" answer)."""
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"watchfloor {__version__}")
+        raise typer.Exit()
+
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show the full trace when a command fails.")
     ] = False,
@@ -42,11 +67,33 @@ def _root(
             "default: WATCHFLOOR_DATABASE_URL or ./watchfloor.db.",
         ),
     ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     _state["verbose"] = verbose
     if store:
         os.environ["WATCHFLOOR_DATABASE_URL"] = store if "://" in store else f"sqlite:///{store}"
         get_settings.cache_clear()
+    _refuse_missing_store(ctx.invoked_subcommand)
+
+
+def _refuse_missing_store(command: str | None) -> None:
+    """A command that only reads must not create the store it was pointed at."""
+    if command is None or command in CREATES_STORE:
+        return
+    from sqlalchemy.engine import make_url
+
+    url = make_url(get_settings().database_url)
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
+        path = Path(str(database)).expanduser()
+        if not path.exists():
+            raise StoreError(
+                f"no store at {path}: check --store / WATCHFLOOR_DATABASE_URL, or create one with "
+                "`watchfloor lists load`, `watchfloor ingest reports` or `watchfloor demo`"
+            )
 
 
 @app.command()
@@ -67,7 +114,10 @@ from watchfloor.cli import demo as _demo  # noqa: E402
 from watchfloor.cli import extract as _extract  # noqa: E402
 from watchfloor.cli import screen as _screen  # noqa: E402
 from watchfloor.cli import serve as _serve  # noqa: E402
+from watchfloor.cli import share as _share  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
+from watchfloor.cli import vessel as _vessel  # noqa: E402
+from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
@@ -79,6 +129,7 @@ app.add_typer(_extract.ingest_app, name="ingest")
 app.command(name="events")(_extract.events)
 app.command(name="documents")(_store.documents)
 app.add_typer(_ais_app, name="ais")
+app.command(name="vessel")(_vessel.vessel)
 app.command(name="assess")(_assess.assess_command)
 app.command(name="alerts")(_assess.alerts_command)
 app.command(name="review")(_assess.review_command)
@@ -86,6 +137,9 @@ app.command(name="brief")(_assess.brief_command)
 app.add_typer(_store.app, name="store")
 app.command(name="serve")(_serve.serve)
 app.add_typer(_serve.users_app, name="users")
+app.add_typer(_share.export_app, name="export")
+app.add_typer(_share.import_app, name="import")
+app.command(name="watch")(_watch.watch)
 
 
 def main() -> None:
@@ -102,14 +156,10 @@ def main() -> None:
         raise SystemExit(130) from None
     except SystemExit:
         raise
+    except ClickException as exc:  # a usage mistake: click's own message and usage line, exit 2
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
     except Exception as exc:  # an unexpected failure is still one line, with the trace on --verbose
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
         if _state["verbose"]:
             err_console.print(traceback.format_exc(), markup=False, highlight=False)
         err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (use --verbose)")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -45,11 +46,31 @@ def print_json(value: Any) -> None:
     sys.stdout.write(to_json(value) + "\n")
 
 
+SHORT_CELL = 16
+"""Columns whose every cell fits in this many characters (ids, dates, codes, grades) never wrap."""
+
+
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A rich table for people."""
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    """A rich table for people that stays readable on an 80-column terminal.
+
+    Short columns (dates, codes, grades) keep their cells whole; the text columns share what width
+    is left and wrap at word boundaries; a column empty in every row is left out.
+    """
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    used = [i for i in range(len(columns)) if not cells or any(i < len(r) and r[i] for r in cells)]
+    columns, cells = [columns[i] for i in used], [[r[i] if i < len(r) else "" for i in used] for r in cells]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    for i, column in enumerate(columns):
+        longest = max([len(column), *(len(row[i]) for row in cells if i < len(row))])
+        if longest <= SHORT_CELL:
+            table.add_column(column, no_wrap=True, min_width=longest)
+        else:
+            table.add_column(column, overflow="fold", ratio=1)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
+
+
+def short_id(record_id: str, digits: int = 8) -> str:
+    """``event-034a40e8b2d7...`` as ``034a40e8``: enough for ``watchfloor review`` to find it."""
+    return record_id.rpartition("-")[2][:digits]

@@ -10,7 +10,11 @@ Layout under ``<data_dir>/ais/`` (``data_dir`` is ``Settings.data_dir``)::
 ingesting the same file again writes nothing (its manifest exists) and an interrupted ingest is
 redone over the same names instead of adding rows. A file whose content changed under the same
 path replaces its earlier rows. Every Parquet part and manifest is written to a hidden temporary
-name and renamed into place, so a reader never sees half a file. Files are read with Polars
+name and renamed into place, so a reader never sees half a file; and a file's parts count only once
+its manifest is in place (written last), so a reader never sees half an ingest either: parts left by
+an ingest that was killed stay invisible until the re-run replaces them. A changed file's new
+manifest names the content it replaces, which is hidden from then on and removed afterwards.
+Files are read with Polars
 ``scan_parquet``: nothing is loaded until the detectors collect, and a day range prunes
 partitions by folder name before any file is opened.
 """
@@ -115,6 +119,25 @@ def _manifests(root: Path) -> list[dict[str, object]]:
     return found
 
 
+def _visible_prefixes(manifests: list[dict[str, object]]) -> set[str]:
+    """The part-name prefixes of the ingests that count: committed, and not replaced since."""
+    replaced = {str(sha)[:16] for m in manifests for sha in _replaces(m)}
+    return {str(m.get("sha256", ""))[:16] for m in manifests} - replaced
+
+
+def _replaces(manifest: dict[str, object]) -> list[str]:
+    value = manifest.get("replaces", [])
+    return [str(sha) for sha in value] if isinstance(value, list) else []
+
+
+def _remove_replaced(root: Path, manifests: list[dict[str, object]]) -> None:
+    """Remove the parts and manifests of contents that a newer manifest replaces (already hidden)."""
+    for manifest in manifests:
+        for sha in _replaces(manifest):
+            _remove_parts(root, sha[:16])
+            (root / MANIFESTS / f"{sha}.json").unlink(missing_ok=True)
+
+
 def _remove_parts(root: Path, prefix: str) -> None:
     for kind in (POSITIONS, STATIC):
         for part in (root / kind).glob(f"day=*/{prefix}-*.parquet"):
@@ -151,12 +174,15 @@ def ingest_file(
             report.src_file = source
             return IngestResult(source, sha, report, skipped=True, parts=list(previous.get("parts", [])))
 
-    replaced = False
-    for old in _manifests(root):
-        if old.get("src_file") == source and old.get("sha256") != sha:
-            _remove_parts(root, str(old["sha256"])[:16])
-            (root / MANIFESTS / f"{old['sha256']}.json").unlink(missing_ok=True)
-            replaced = True
+    manifests = _manifests(root)
+    _remove_replaced(root, manifests)  # what an interrupted replacement left behind
+    # Old contents of the same path: hidden by the new manifest, removed only after it is written.
+    old_shas = [
+        str(old["sha256"])
+        for old in manifests
+        if old.get("src_file") == source and old.get("sha256") != sha and "sha256" in old
+    ]
+    replaced = bool(old_shas)
     prefix = sha[:16]
     _remove_parts(root, prefix)  # leftovers of an interrupted ingest of this same content
 
@@ -174,9 +200,13 @@ def ingest_file(
             "ingested_at": datetime.now(UTC).isoformat(),
             "report": report.as_dict(),
             "parts": parts,
+            "replaces": old_shas,
         },
         manifest_path,
     )
+    for old_sha in old_shas:
+        _remove_parts(root, old_sha[:16])
+        (root / MANIFESTS / f"{old_sha}.json").unlink(missing_ok=True)
     return IngestResult(source, sha, report, replaced=replaced, parts=parts)
 
 
@@ -184,14 +214,15 @@ def _parts(data_dir: Path, kind: str, start: date | None, end: date | None) -> l
     folder = store_root(data_dir) / kind
     if not folder.is_dir():
         return []
-    chosen = []
+    visible = _visible_prefixes(_manifests(store_root(data_dir)))
+    chosen: list[Path] = []
     for day_dir in sorted(folder.glob("day=*")):
         try:
             day = date.fromisoformat(day_dir.name.removeprefix("day="))
         except ValueError:
             continue
         if (start is None or day >= start) and (end is None or day <= end):
-            chosen.extend(sorted(day_dir.glob("*.parquet")))
+            chosen.extend(p for p in sorted(day_dir.glob("*.parquet")) if p.name[:16] in visible)
     return chosen
 
 
@@ -218,7 +249,9 @@ def scan_static(data_dir: Path, start: date | None = None, end: date | None = No
 
 def ingested(data_dir: Path) -> list[dict[str, object]]:
     """The manifests of every file in the store (path, hash, time, report, parts)."""
-    return _manifests(store_root(data_dir))
+    manifests = _manifests(store_root(data_dir))
+    visible = _visible_prefixes(manifests)
+    return [m for m in manifests if str(m.get("sha256", ""))[:16] in visible]
 
 
 def clear(data_dir: Path) -> None:

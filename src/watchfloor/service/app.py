@@ -10,13 +10,14 @@ screening index warm between calls, and records every write in the audit log.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from watchfloor.assess.assessment import Assessment
@@ -30,13 +31,14 @@ from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
 from watchfloor.service import queries
 from watchfloor.service import reports as report_ops
-from watchfloor.service.users import Principal, Role, record_audit
+from watchfloor.service.users import Principal, Role, authenticate, hash_key, record_audit
 from watchfloor.settings import Settings, get_settings
 from watchfloor.sources.reports import Report
 from watchfloor.store import Store, open_store
 from watchfloor.store.documents import count_rows
 from watchfloor.store.engine import head_revision
 from watchfloor.store.lists import LoadedList, LoadResult
+from watchfloor.store.models import ListVersion
 
 LOCAL = Principal("local", Role.ADMIN)
 """The person at the command line: the store's owner, cleared for everything."""
@@ -51,6 +53,8 @@ class Watchfloor:
         self._index: ScreenIndex | None = None
         self._index_key: tuple[str, ...] = ()
         self._lock = threading.Lock()
+        self._versions: tuple[float, list[ListVersion]] = (0.0, [])
+        self._principals: dict[str, tuple[float, Principal | None]] = {}
 
     @classmethod
     def open(cls, url: str | None = None, settings: Settings | None = None) -> Watchfloor:
@@ -107,12 +111,36 @@ class Watchfloor:
     def loaded_lists(self) -> list[LoadedList]:
         return list_ops.loaded(self.store)
 
+    def active_versions(self, max_age_s: float = 2.0) -> list[ListVersion]:
+        """The active version of each list (no counts), read at most every ``max_age_s`` seconds."""
+        fetched, versions = self._versions
+        if time.monotonic() - fetched > max_age_s:
+            with self.store.session() as session:
+                query = select(ListVersion).where(ListVersion.active.is_(True)).order_by(ListVersion.source)
+                versions = list(session.scalars(query))
+            self._versions = (time.monotonic(), versions)
+        return versions
+
+    def authenticate(self, key: str, max_age_s: float = 5.0) -> Principal | None:
+        """The principal of an API key; a lookup is reused for ``max_age_s`` seconds (so a disabled
+        key stops working within that time)."""
+        digest = hash_key(key)
+        seen = self._principals.get(digest)
+        if seen is not None and time.monotonic() - seen[0] <= max_age_s:
+            return seen[1]
+        with self.store.session() as session:
+            principal = authenticate(session, key)
+        if len(self._principals) > 10_000:
+            self._principals.clear()
+        self._principals[digest] = (time.monotonic(), principal)
+        return principal
+
     def screen_index(self) -> ScreenIndex:
         """The index of the active lists, rebuilt only when a list version changes."""
         from watchfloor.service.screening import index_from_store
 
         with self._lock:
-            key = tuple(sorted(v.version_id for v in self.loaded_lists()))
+            key = tuple(sorted(v.id for v in self.active_versions()))
             if self._index is None or key != self._index_key:
                 self._index = index_from_store(self.store)
                 self._index_key = key
@@ -135,9 +163,13 @@ class Watchfloor:
         *,
         processes: int = 1,
         progress: Callable[[], None] | None = None,
+        grade: str | None = None,
     ) -> report_ops.ReportIngest:
-        """Extract and store reports with their events and claims (a stored text is skipped)."""
-        outcome = report_ops.ingest_reports(self.store, reports, processes=processes, progress=progress)
+        """Extract and store reports with their events and claims (a stored text is skipped, but
+        takes the date, source and ``grade`` given this time)."""
+        outcome = report_ops.ingest_reports(
+            self.store, reports, processes=processes, progress=progress, grade=grade
+        )
         self.audit(principal, "ingest.reports", f"{len(reports)} reports", outcome.summary())
         return outcome
 
@@ -177,6 +209,7 @@ class Watchfloor:
     ) -> assessment_ops.ReviewResult:
         """Confirm or reject an event or merge as ``principal``; the assessment is recomputed."""
         analyst = self.settings.analyst if principal is LOCAL else principal.user
+        subject_id = assessment_ops.resolve_subject_id(self.store, subject_id)
         result = assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
         self.audit(principal, "review", subject_id, {"decision": decision.value, "why": why})
         return result

@@ -68,8 +68,32 @@ class ReviewResult:
     audit_log: list[AuditEntry]
 
 
+def resolve_subject_id(store: Store, given: str) -> str:
+    """The full id of the event or entity that ``given`` names: the id itself, or a unique prefix of
+    it or of its hex part (``034a40e8`` for ``event-034a40e8...``, as ``watchfloor events`` shows)."""
+    from sqlalchemy import select
+
+    from watchfloor.errors import InputError
+    from watchfloor.store.models import Entity, Event
+
+    given = given.strip()
+    with store.session() as session:
+        if session.get(Event, given) is not None or session.get(Entity, given) is not None:
+            return given
+        if len(given) < 6 or not all(ch.isalnum() or ch in "-_" for ch in given):
+            return given
+        found: set[str] = set()
+        for model in (Event, Entity):
+            for pattern in (f"{given}%", f"%-{given}%"):
+                found.update(session.scalars(select(model.id).where(model.id.like(pattern)).limit(5)))
+    if len(found) > 1:
+        raise InputError("ID", f"{given!r} is the start of several ids: {', '.join(sorted(found)[:5])}")
+    return found.pop() if found else given
+
+
 def review_subject(store: Store, subject_id: str, decision: Decision, why: str, analyst: str) -> ReviewResult:
     """Confirm or reject an event or a merge (append-only), then reassess and raise alerts."""
+    subject_id = resolve_subject_id(store, subject_id)
     with store.session() as session:
         before = assess(session).current_stage
         outcome = review(session, subject_id, decision, why, analyst)

@@ -11,12 +11,15 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchfloor.errors import StoreError
+
+READ_ONLY = "watchfloor_read_only"
+"""Execution option of the engine behind :meth:`Store.reading`: its transactions never write."""
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -25,6 +28,42 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    """Start every writing transaction with ``BEGIN IMMEDIATE``: it takes the write lock first (and
+    waits up to the busy timeout for another writer), instead of reading under a snapshot that a
+    concurrent writer then invalidates, which SQLite reports at once as "database is locked" —
+    the busy timeout cannot help there. Readers (``Store.reading``) begin deferred and never wait.
+    (pysqlite's own transaction handling is off, ``isolation_level=None``, so this is the BEGIN.)"""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+WRITER_LOCK = 0x77_66_6C_6F_6F_72  # "wfloor": the PostgreSQL advisory lock writers take in turn
+
+
+def _on_postgres_begin(connection: Connection) -> None:
+    """Writers on PostgreSQL also take turns: each writing transaction first takes one advisory
+    lock (released at commit or rollback), waiting at most the busy timeout. Without it, two
+    loads of the same list both see it absent and the second fails on a unique key; with it, the
+    second sees the first's rows and stores nothing twice. Readers (``Store.reading``) skip it."""
+    if connection.get_execution_options().get(READ_ONLY, False):
+        return
+    milliseconds = int(_busy_timeout() * 1000)
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+def _locked(exc: BaseException) -> bool:
+    message = str(getattr(exc, "orig", exc)).lower()
+    return any(text in message for text in ("database is locked", "database is busy", "lock timeout"))
+
+
+def _busy_timeout() -> float:
+    from watchfloor.settings import get_settings
+
+    return get_settings().store_busy_timeout_s
 
 
 def alembic_config(url: str) -> Config:
@@ -51,10 +90,14 @@ def make_engine(url: str) -> Engine:
                 raise StoreError(
                     f"cannot open store {url}: cannot create folder {folder}: {exc.strerror}"
                 ) from exc
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": _busy_timeout(), "isolation_level": None})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "begin", _on_postgres_begin)
+    return engine
 
 
 def head_revision() -> str:
@@ -71,6 +114,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(**{READ_ONLY: True})
+        self._readers = sessionmaker(reader, expire_on_commit=False)
 
     @property
     def display_url(self) -> str:
@@ -93,19 +138,43 @@ class Store:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except OperationalError as exc:
+            if _locked(exc):
+                raise self._locked_error() from exc
             raise StoreError(f"cannot open store {self.display_url}: {exc.orig}") from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back whole if it raises."""
-        session = self._sessions()
+        """One transaction: committed when the block ends, rolled back whole if it raises. On SQLite
+        it holds the write lock from its start (one writer at a time; the next one waits)."""
+        with self._transaction(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it never waits for a writer (WAL snapshot)."""
+        with self._transaction(self._readers) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, sessions: sessionmaker[Session]) -> Iterator[Session]:
+        session = sessions()
         try:
             with session.begin():
                 yield session
+        except OperationalError as exc:
+            if _locked(exc):
+                raise self._locked_error() from exc
+            raise StoreError(f"store {self.display_url}: {exc}") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"store {self.display_url}: {exc}") from exc
         finally:
             session.close()
+
+    def _locked_error(self) -> StoreError:
+        return StoreError(
+            f"store {self.display_url} is locked by another writer: gave up after waiting "
+            f"{_busy_timeout():g} s (WATCHFLOOR_STORE_BUSY_TIMEOUT_S); nothing was written, run it again"
+        )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import shutil
 import tempfile
@@ -141,3 +142,23 @@ def test_damaged_gzip_names_the_file_and_offset(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"sdn\.csv\.gz, byte \d+: damaged gzip data"):
         list(read_list(path))
+
+
+def test_over_long_field_in_a_uk_table_header_names_the_file(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Found by the fuzzer: a header field over the csv module's 128 KiB field limit escaped as
+    ``_csv.Error`` (the header was read before the rows' error handling). The limit is the csv
+    module's default here: importing ``followthemoney.statement`` raises it process-wide."""
+    limit = csv.field_size_limit(131072)
+    request.addfinalizer(lambda: csv.field_size_limit(limit))
+    for name in TABLES:
+        source = SHARED_DATA / UK_DIR / f"{TABLE_PREFIX}{name}.csv.gz"
+        shutil.copy(source, tmp_path / source.name)
+    target = tmp_path / f"{TABLE_PREFIX}subject_names.csv.gz"
+    with gzip.open(target, "rb") as handle:
+        header, rest = handle.readline(), handle.read()
+    target.unlink()
+    (tmp_path / f"{TABLE_PREFIX}subject_names.csv").write_bytes(b"x" * 200_000 + header + rest)
+    with pytest.raises(InputError, match=r"subject_names\.csv, line \d+: malformed CSV"):
+        list(read_list(tmp_path))

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
+
+import numpy as np
 
 from watchfloor.errors import InputError
 
@@ -34,25 +38,97 @@ class Block:
 @contextmanager
 def open_binary(path: Path) -> Iterator[IO[bytes]]:
     """Open ``path`` for reading bytes, transparently un-gzipping ``.gz`` and taking a ``.zip``'s
-    first member (the public AIS archives ship one CSV per zip)."""
+    first member (the public AIS archives ship one CSV per zip). The stream enforces the size caps
+    (``max_record_bytes`` per line, ``max_file_bytes`` per file, after decompression)."""
     try:
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as handle:
-                yield cast(IO[bytes], handle)
+                yield _checked(cast(IO[bytes], handle), path)
         elif path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 if not members:
                     raise InputError(path, "zip archive holds no file")
                 with archive.open(members[0]) as handle:
-                    yield handle
+                    yield _checked(handle, path)
         else:
             with path.open("rb") as handle:
-                yield handle
+                yield _checked(handle, path)
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
     except zipfile.BadZipFile as exc:
         raise InputError(path, f"not a zip archive: {exc}") from exc
+
+
+class _CheckedStream(io.RawIOBase):
+    """The bytes of one input file, checked as they are read: damage to a compressed stream (a cut
+    gzip member, corrupt deflate data, a bad CRC) and a file or a line over its size cap are each
+    one InputError naming the file and the place, wherever the read happens. Only the line still
+    open at the end of a read is tracked, so the check costs one pass over the bytes."""
+
+    def __init__(self, inner: IO[bytes], path: Path, max_line: int, max_bytes: int) -> None:
+        super().__init__()
+        self._inner = inner
+        self._path = path
+        self._offset = 0
+        self._line = 1  # the line being read
+        self._open_line = 0  # bytes of that line read so far
+        self._max_line = max_line
+        self._max_bytes = max_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise InputError(self._path, f"damaged compressed data: {exc}", f"byte {self._offset}") from exc
+        size = len(data)
+        if self._offset + size > self._max_bytes:
+            raise InputError(
+                self._path,
+                f"more than {self._max_bytes:,} bytes (after decompression): over the size cap "
+                "(WATCHFLOOR_MAX_FILE_BYTES)",
+                f"byte {self._max_bytes}",
+            )
+        self._check_lines(data)
+        buffer[:size] = data
+        self._offset += size
+        return size
+
+    def _check_lines(self, data: bytes) -> None:
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if newlines.size == 0:
+            self._open_line += len(data)
+            longest, at = self._open_line, self._line
+        else:
+            lengths = np.diff(newlines) - 1  # lines wholly inside this read
+            first = self._open_line + int(newlines[0])
+            inner = int(lengths.argmax()) if lengths.size else -1
+            if inner >= 0 and int(lengths[inner]) > first:
+                longest, at = int(lengths[inner]), self._line + inner + 1
+            else:
+                longest, at = first, self._line
+            self._line += int(newlines.size)
+            self._open_line = len(data) - int(newlines[-1]) - 1
+            if self._open_line > longest:
+                longest, at = self._open_line, self._line
+        if longest > self._max_line:
+            raise InputError(
+                self._path,
+                f"line longer than {self._max_line:,} bytes: over the record size cap "
+                "(WATCHFLOOR_MAX_RECORD_BYTES)",
+                f"line {at}",
+            )
+
+
+def _checked(inner: IO[bytes], path: Path) -> IO[bytes]:
+    from watchfloor.settings import get_settings
+
+    settings = get_settings()
+    stream = _CheckedStream(inner, path, settings.max_record_bytes, settings.max_file_bytes)
+    return cast(IO[bytes], io.BufferedReader(stream, buffer_size=1 << 16))
 
 
 def iter_blocks(

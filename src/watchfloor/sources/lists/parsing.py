@@ -35,8 +35,17 @@ def open_binary(path: Path) -> IO[bytes]:
         raise InputError(path, f"cannot read: {exc.strerror}") from exc
     head = handle.read(2)
     handle.seek(0)
+    from watchfloor.settings import get_settings
+
+    limit = get_settings().max_file_bytes
     if head == GZIP_MAGIC:
-        return io.BufferedReader(_CheckedGzip(gzip.GzipFile(fileobj=handle, mode="rb"), handle, path))
+        return io.BufferedReader(_CheckedGzip(gzip.GzipFile(fileobj=handle, mode="rb"), handle, path, limit))
+    size = path.stat().st_size
+    if size > limit:
+        handle.close()
+        raise InputError(
+            path, f"file is {size:,} bytes, over the {limit:,}-byte cap (WATCHFLOOR_MAX_FILE_BYTES)"
+        )
     return handle
 
 
@@ -47,12 +56,13 @@ class _CheckedGzip(io.RawIOBase):
     happens to be; readers see one ``InputError`` naming the file and the uncompressed offset.
     """
 
-    def __init__(self, inner: gzip.GzipFile, raw: IO[bytes], path: Path) -> None:
+    def __init__(self, inner: gzip.GzipFile, raw: IO[bytes], path: Path, limit: int) -> None:
         super().__init__()
         self._inner = inner
         self._raw = raw
         self._path = path
         self._offset = 0
+        self._limit = limit  # most bytes after decompression: a gzip bomb stops here
 
     def readable(self) -> bool:
         return True
@@ -62,6 +72,13 @@ class _CheckedGzip(io.RawIOBase):
             data = self._inner.read(len(buffer))
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(self._path, f"damaged gzip data: {exc}", f"byte {self._offset}") from exc
+        if self._offset + len(data) > self._limit:
+            raise InputError(
+                self._path,
+                f"more than {self._limit:,} bytes after decompression: over the size cap "
+                "(WATCHFLOOR_MAX_FILE_BYTES)",
+                f"byte {self._limit}",
+            )
         buffer[: len(data)] = data
         self._offset += len(data)
         return len(data)

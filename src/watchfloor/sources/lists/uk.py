@@ -98,10 +98,10 @@ def table_paths(path: Path) -> dict[str, Path]:
 
 def _table(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(text_stream(path, "utf-8"), strict=True)
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise InputError(path, f"missing columns {sorted(missing)} (not a UK derived table?)", "line 1")
     try:
+        missing = required - set(reader.fieldnames or [])  # reads the header: a csv.Error here too
+        if missing:
+            raise InputError(path, f"missing columns {sorted(missing)} (not a UK derived table?)", "line 1")
         for row in reader:
             if None in row or any(v is None for v in row.values()):
                 raise InputError(
