@@ -64,6 +64,15 @@ def test_login_then_overview_shows_the_stage_and_every_indicator(
     assert page.locator("#score-chart svg .band").count() == len(assessment["history"])
     assert page.text_content("#who") == "vera (viewer)"
     shot(page, screenshots, "overview")
+    # As of the first day of the AIS scenario: what was known then, as the API says.
+    page.fill("#as-of-date", "2024-10-02")
+    page.click("#as-of-form button[type=submit]")
+    page.wait_for_selector("body[data-loaded=true]")
+    then = live.api("/assessment?as_of=2024-10-02", "viewer")
+    assert page.text_content("#as-of") == "2024-10-02"
+    assert page.text_content("#stage-name") == then["stage"]["name"]
+    statuses = page.locator("#indicators tbody tr td:nth-child(2)").all_text_contents()
+    assert statuses == [i["status"].replace("_", " ") for i in then["indicators"]]
 
 
 def test_an_unknown_key_is_refused_at_login(context: Any, watch: Watch, live: LiveServer) -> None:
