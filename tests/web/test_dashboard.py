@@ -315,6 +315,11 @@ def test_hostile_names_and_report_text_are_shown_as_text(
     assert "<script>window.__pwned=2</script>" in page.text_content("#doc-text")
     assert page.evaluate("window.__pwned") is None
     assert page.locator("main img, main script").count() == 0
+    # The overview names the hostile source among an indicator's sources, as text too.
+    visit(page, live, "/")
+    assert HOSTILE in page.text_content("#indicators")
+    assert page.locator("main img, main script").count() == 0
+    assert page.evaluate("window.__pwned") is None
 
 
 def test_outside_requests_are_refused_by_the_page_policy_and_recorded_by_the_guard(
