@@ -86,6 +86,31 @@ def test_an_unknown_key_is_refused_at_login(context: Any, watch: Watch, live: Li
     watch.errors.clear()  # the refused /me call and the message shown are logged, as they should be
 
 
+def test_login_returns_to_the_page_asked_for_and_never_off_this_server(
+    context: Any, watch: Watch, live: LiveServer
+) -> None:
+    page = open_page(context, watch)
+    page.goto(live.base + "/timeline")
+    page.wait_for_url(live.base + "/login?next=%2Ftimeline")
+    page.fill("#key", live.keys["viewer"])
+    page.click("form#login button[type=submit]")
+    page.wait_for_url(live.base + "/timeline")
+    page.wait_for_selector("body[data-loaded=true]")
+    for hostile in (
+        "//example.invalid/x",
+        "/\\example.invalid/x",
+        "/%09/example.invalid/x",
+        "https://example.invalid/",
+    ):
+        page.evaluate("sessionStorage.clear()")
+        page.goto(live.base + "/login?next=" + hostile)
+        page.fill("#key", live.keys["viewer"])
+        page.click("form#login button[type=submit]")
+        page.wait_for_url(live.base + "/")
+        page.wait_for_selector("body[data-loaded=true]")
+    assert watch.outside == []
+
+
 def _angara_dunai(live: LiveServer) -> dict[str, Any]:
     events = live.api("/maritime/events?kind=port_visit&limit=500")["items"]
     angara = [e for e in events if any(v.get("name") == "ANGARA" for v in e["vessels"])]
