@@ -146,6 +146,18 @@ def test_map_draws_the_angara_track_and_opens_its_dunai_port_visit(
     assert page.locator("#detail ol.ais li").count() == min(50, len(visit_event["ais_messages"])) > 0
     assert page.locator("path.port").count() == len(live.api("/maritime/ports"))
     shot(page, screenshots, "map")
+    # Only ANGARA: its own track and every event it is part of.
+    angara = next(v for v in visit_event["vessels"] if v["name"] == "ANGARA")
+    page.click("#detail button:has-text('Only this vessel')")
+    page.wait_for_selector("#vessel-chip:not([hidden])")
+    own = live.api(f"/maritime/events?vessel={angara['mmsi']}&limit=500", "viewer")["items"]
+    assert page.locator("#event-list tbody tr[data-event-id]").count() == len(own) > 1
+    assert page.evaluate("watchfloor.mapview.last.vessels.map(v => v.mmsi)") == [angara["mmsi"]]
+    page.click("#vessel-clear")
+    assert (
+        page.locator("#event-list tbody tr[data-event-id]").count()
+        == live.api("/maritime/events?limit=1")["total"]
+    )
 
 
 def _dates_in(page: Any, selector: str) -> list[str]:

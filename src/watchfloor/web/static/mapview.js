@@ -160,7 +160,7 @@
   }
 
   // The event panel: kind and time, vessels with their list entries, details, and the AIS messages.
-  function showEvent(containerId, e) {
+  function showEvent(containerId, e, onVessel) {
     var box = w.clear(w.byId(containerId));
     var style = kindStyle(e.kind);
     box.appendChild(el("h3", { id: "detail-title", tabindex: "-1" }, style.label, " ", w.syntheticBadge(e)));
@@ -171,6 +171,8 @@
       return el("li", { class: v.listed ? "listed" : "" }, el("strong", v.name || "(no name)"),
         " MMSI ", String(v.mmsi == null ? "?" : v.mmsi), v.imo ? " IMO " + v.imo : "", " ",
         v.listed ? w.badge("listed", "listed") : null,
+        onVessel && v.mmsi != null ? el("button", { type: "button", class: "small", onclick: function () { onVessel(v); } },
+          "Only this vessel") : null,
         (v.list_entries || []).length ? el("ul", (v.list_entries || []).map(function (x) { return el("li", entryText(x)); })) : null);
     })));
     box.appendChild(el("h4", "Details"));
