@@ -24,6 +24,8 @@ from tests.conftest import FOUNDING_REPORT, SHARED_DATA
 from watchfloor.store import open_store
 
 TRIALS = int(os.environ.get("WATCHFLOOR_CRASH_TRIALS", "4"))
+LONG_TRIALS = max(1, TRIALS // 2)
+"""Trials for the write paths whose every trial costs a long setup or run (ais ingest, detect, review)."""
 UN_LIST = SHARED_DATA / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml"
 
 Snapshot = dict[str, list[tuple[object, ...]]]
@@ -39,7 +41,8 @@ def snapshot(url: str) -> Snapshot:
             state: Snapshot = {}
             inspector = inspect(connection)
             for table in sorted(inspector.get_table_names()):
-                if table == "alembic_version":
+                # The audit log records every attempt (a re-run is a new, audited action), not facts.
+                if table in ("alembic_version", "audit_log"):
                     continue
                 keys = inspector.get_pk_constraint(table)["constrained_columns"] or ["*"]
                 columns = ", ".join(f'"{k}"' if k != "*" else "*" for k in keys)
@@ -164,7 +167,7 @@ def test_sigkill_during_ais_ingest_leaves_before_or_after(case: str, tmp_path: P
     assert after != before and after[1] > 0
 
     rng = random.Random(f"ais-ingest-{case}")
-    for trial in range(TRIALS):
+    for trial in range(LONG_TRIALS):
         data_dir = tmp_path / f"trial-{trial}"
         shutil.copytree(base, data_dir)
         process = subprocess.Popen(ingest(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
