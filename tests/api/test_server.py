@@ -274,3 +274,43 @@ def test_a_red_item_reaches_no_one_but_an_admin(served: tuple[str, dict[Role, st
         with service.session() as session:
             session.execute(update(Event).where(Event.id == red_id).values(tlp="amber"))
             session.execute(update(Claim).where(Claim.event_id == red_id).values(tlp="amber"))
+
+
+def test_screen_one_name_and_a_csv_with_either_algorithm(
+    served: tuple[str, dict[Role, str], Watchfloor],
+) -> None:
+    url, keys, _ = served
+    headers = {"Authorization": f"Bearer {keys[Role.VIEWER]}"}
+    for algorithm in ("watchfloor-name-v1", "watchfloor-name-v2"):
+        answer = httpx.post(
+            f"{url}/api/v1/screen",
+            headers=headers,
+            timeout=120,
+            json={"name": "Kim Jong Un", "schema": "Person", "algorithm": algorithm},
+        )
+        assert answer.status_code == 200, answer.text
+        top = answer.json()["results"][0]
+        assert top["caption"] == "KIM, Jong Un" and top["algorithm"] == algorithm and top["explanation"]
+        assert answer.json()["lists"]
+    unknown = httpx.post(
+        f"{url}/api/v1/screen", headers=headers, json={"name": "x", "algorithm": "name-v9"}, timeout=30
+    )
+    assert unknown.status_code == 400 and "name-v9" in unknown.json()["detail"]
+    rows = b"Name,DOB,Reference\nKim Jong Un,1984,c-1\nSergei Shoigu,21/05/1955,c-2\n"
+    csv_answer = httpx.post(
+        f"{url}/api/v1/screen/csv",
+        headers=headers,
+        files={"file": ("batch.csv", rows, "text/csv")},
+        timeout=120,
+    )
+    assert csv_answer.status_code == 200, csv_answer.text
+    text = csv_answer.text
+    assert "KIM, Jong Un" in text and "c-1" in text and "c-2" in text
+    match = httpx.post(
+        f"{url}/match/default?algorithm=watchfloor-name-v2",
+        timeout=120,
+        headers={"Authorization": f"ApiKey {keys[Role.VIEWER]}"},
+        json={"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}},
+    )
+    assert match.status_code == 200
+    assert match.json()["responses"]["q"]["results"][0]["explanation"]["algorithm"] == "watchfloor-name-v2"

@@ -25,7 +25,7 @@ from watchfloor.assess.review import Decision
 from watchfloor.errors import StoreError
 from watchfloor.report.write import BriefResult
 from watchfloor.screen.index import ScreenIndex
-from watchfloor.screen.score import DEFAULT_THRESHOLD, Query, ScreenResult, screen_full
+from watchfloor.screen.score import Query, ScreenResult, screen_full
 from watchfloor.service import assessment as assessment_ops
 from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
@@ -147,11 +147,26 @@ class Watchfloor:
             return self._index
 
     def screen(
-        self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10, candidates: int = 20
+        self,
+        query: Query,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        candidates: int = 20,
+        algorithm: str | None = None,
     ) -> ScreenResult:
-        """Screen one query against the active lists, best first, with explanations."""
+        """Screen one query against the active lists, best first, with explanations.
+
+        ``algorithm`` names the scorer (``watchfloor-name-v1``/``-v2``; None: the default) and
+        ``threshold`` None takes that algorithm's calibrated threshold.
+        """
         return screen_full(
-            query, self.screen_index(), threshold=threshold, limit=limit, candidates=candidates
+            query,
+            self.screen_index(),
+            threshold=threshold,
+            limit=limit,
+            candidates=candidates,
+            algorithm=algorithm,
         )
 
     # --- reports --------------------------------------------------------------------------------
