@@ -397,6 +397,8 @@ def test_screening_by_name_and_by_csv(
     page.wait_for_selector("body[data-screened=true]", timeout=120_000)
     shown = page.text_content("#results")
     assert "LADY R" in shown and "ANGARA" in shown
+    queries = page.locator("#results tbody tr td:first-child").all_text_contents()
+    assert {"ANGARA", "LADY R", "Nobody At All"} <= set(queries)  # each row says what it screened
     assert page.is_visible("#csv-download")
     shot(page, screenshots, "screening")
 
