@@ -340,3 +340,11 @@ def test_export_and_import_stix_over_http(served: tuple[str, dict[Role, str], Wa
     )
     assert taken.status_code == 200, taken.text
     assert taken.json()["objects"] == len(bundle["objects"])
+
+
+def test_vessel_profile(served: tuple[str, dict[Role, str], Watchfloor]) -> None:
+    url, keys, _ = served
+    profile = _get(url, keys[Role.VIEWER], "/api/v1/vessels/9161003")
+    assert profile.status_code == 200, profile.text
+    assert "LADY R" in profile.text and "us_ofac_sdn:37095" in profile.text
+    assert _get(url, keys[Role.VIEWER], "/api/v1/vessels/not-a-number").status_code == 400

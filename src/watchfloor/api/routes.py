@@ -269,6 +269,18 @@ def build_router(settings: Settings) -> APIRouter:
             app, vessel=vessel, since=_day(since, "since"), until=_day(until, "until"), max_points=max_points
         )
 
+    @router.get("/vessels/{vessel}", tags=["maritime"])
+    def vessel(app: App, who: Viewer, vessel: str) -> dict[str, Any]:
+        """A vessel's risk profile (IMO or MMSI): identities, list entries, port calls, gaps, encounters."""
+        from watchfloor.service.maritime import vessel_profile
+
+        profile = vessel_profile(app.store, vessel)
+        body: dict[str, Any] = profile.to_dict()
+        if who.role is not Role.ADMIN:
+            with app.session() as session:
+                body = queries.redact(body, queries.hidden_ids(session, who.tlp))
+        return body
+
     # --- alerts and review ----------------------------------------------------------------------
 
     @router.get("/alerts", tags=["alerts"])
