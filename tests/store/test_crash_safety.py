@@ -25,6 +25,8 @@ from tests.conftest import FOUNDING_REPORT, SHARED_DATA
 from watchfloor.store import open_store
 
 TRIALS = int(os.environ.get("WATCHFLOOR_CRASH_TRIALS", "4"))
+LONG_TRIALS = max(1, TRIALS // 2)
+"""Trials for the write paths whose every trial costs a long setup or run (ais ingest, detect, review)."""
 UN_LIST = SHARED_DATA / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml"
 
 Snapshot = dict[str, list[tuple[object, ...]]]
