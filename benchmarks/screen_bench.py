@@ -41,7 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from watchfloor.screen import DEFAULT_THRESHOLD, Query, ScreenIndex, screen  # noqa: E402
+from watchfloor.screen import DEFAULT_THRESHOLD, Query, ScreenIndex  # noqa: E402
+from watchfloor.screen import screen as screen_with  # noqa: E402
 from watchfloor.screen.names import joined_variants, tokenize  # noqa: E402
 from watchfloor.screen.score import ALGORITHM  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
@@ -59,6 +60,15 @@ LIST_FILES = [
 ]
 LOGIC_V2_THRESHOLD = 0.7
 """yente's default match threshold for logic-v2."""
+
+
+CHOSEN: dict[str, str | None] = {"algorithm": None}
+"""The algorithm the run screens with (``--algorithm``; v1 by default)."""
+
+
+def screen(query: Query, index: ScreenIndex, *, limit: int = 10) -> list[Any]:
+    """Screen with the chosen algorithm at its default threshold."""
+    return screen_with(query, index, limit=limit, algorithm=CHOSEN["algorithm"])
 
 
 def rss_mib() -> float:
@@ -343,7 +353,9 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=100_000, help="negatives to screen (default all)")
     parser.add_argument("--speed-queries", type=int, default=2000, help="queries for the logic-v2 comparison")
     parser.add_argument("--record", action="store_true", help="append the results to benchmarks/RESULTS.md")
+    parser.add_argument("--algorithm", default=None, help="watchfloor-name-v1 (default) or -v2")
     args = parser.parse_args()
+    CHOSEN["algorithm"] = args.algorithm
 
     started = time.perf_counter()
     entries = list(read_list(LIST_FILES))

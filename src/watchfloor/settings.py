@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     maritime_config_file: Path | None = Field(
         default=None, description="YAML of maritime detector thresholds replacing the shipped one."
     )
+    screen_weights_file: Path | None = Field(
+        default=None, description="YAML feature weights of watchfloor-name-v2 replacing the shipped ones."
+    )
     http_timeout_s: float = Field(default=60.0, description="Timeout of one HTTP download.")
     store_busy_timeout_s: float = Field(
         default=30.0,
@@ -154,6 +157,65 @@ class Settings(BaseSettings):
     analyst: str = Field(
         default_factory=lambda: os.environ.get("USER", "analyst"),
         description="Name recorded in the audit log for review decisions.",
+    )
+    watch_schedule: dict[str, float] = Field(
+        default_factory=lambda: {"ais_inbox": 30.0, "detect": 300.0, "assess": 300.0, "deliver": 30.0},
+        description="Seconds between runs of each watch job (ais_inbox, detect, assess, deliver, feeds); "
+        "a job left out keeps its default.",
+    )
+    watch_lists: list[str] = Field(
+        default_factory=list,
+        description="Official lists the watch updates on its 'lists' schedule (un_sc, us_ofac_sdn, gb_uk, "
+        "eu_fsf); none: the watch leaves the lists alone.",
+    )
+    watch_lists_base_url: str | None = Field(
+        default=None, description="A mirror to download the watched lists from instead of the official sites."
+    )
+    watch_inbox: Path | None = Field(
+        default=None,
+        description="Folder the watch takes AIS files from (done/ and failed/ beside them inside it); "
+        "default: data_dir/ais_inbox.",
+    )
+    watch_settle_s: float = Field(
+        default=2.0, ge=0, description="A dropped file is taken once unchanged for this long (still copying)."
+    )
+    watch_streams: list[str] = Field(
+        default_factory=list,
+        description="Live NMEA streams: tcp://host:port (the watch connects) "
+        "or udp://host:port (it listens).",
+    )
+    watch_stream_batch: int = Field(
+        default=5000, ge=1, description="Sentences buffered from a stream before they are stored."
+    )
+    watch_stream_flush_s: float = Field(
+        default=10.0, gt=0, description="Longest time a stream's sentences wait in the buffer."
+    )
+    watch_reconnect_s: float = Field(
+        default=1.0, gt=0, description="First wait before reconnecting a stream."
+    )
+    watch_reconnect_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait between reconnections (the wait doubles up to it)."
+    )
+    watch_subscriptions_file: Path | None = Field(
+        default=None, description="YAML list of alert subscriptions (webhooks, e-mail) for the watch."
+    )
+    watch_smtp_host: str = Field(default="localhost", description="SMTP server for e-mailed alerts.")
+    watch_smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    watch_smtp_from: str = Field(
+        default="watchfloor@localhost", description="Sender address of e-mailed alerts."
+    )
+    watch_smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    watch_delivery_attempts: int = Field(
+        default=8, ge=1, description="Attempts at one alert delivery before it is marked failed."
+    )
+    watch_delivery_backoff_s: float = Field(
+        default=30.0, ge=0, description="Wait after a failed delivery attempt; doubles with each attempt."
+    )
+    watch_delivery_backoff_max_s: float = Field(
+        default=3600.0, ge=0, description="Longest wait between two delivery attempts."
+    )
+    watch_delivery_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of one webhook POST or SMTP conversation."
     )
 
     @classmethod

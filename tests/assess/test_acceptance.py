@@ -111,32 +111,34 @@ def test_independent_reports_and_ais_corroborate_and_alert(
     labels = [s["label"] for s in counted]
     # The syndicated copy of the Yonhap story is the same source, not a fourth one.
     assert any("Yonhap News Agency" in lbl and "Korea JoongAng Daily" in lbl for lbl in labels)
-    assert {"Reuters", "38 North", "Associated Press", "AIS detections"} <= set(labels)
-    assert munitions["independent_sources"] == len(counted) == 5
-    ais = [m for m in munitions["maritime"] if m["role"] == "corroborates"]
-    assert {m["port"] for m in ais} >= {"rajin", "vostochny"}
+    assert {"Reuters", "38 North", "Associated Press"} <= set(labels)
+    # The maritime scenario is a simulation (issue 17): set aside, never a source or corroboration.
+    assert "AIS detections" not in labels and not munitions["maritime"]
+    assert result["counts"]["synthetic_maritime_ignored"] > 0
+    assert munitions["independent_sources"] == len(counted) == 4
     assert result["current_stage"]["level"] == 2
     assert any("munitions" in title.lower() for title in result["alerts_raised"])
     alerts = run_cli(url, "alerts", "--json", monkeypatch=monkeypatch)
     kinds = {a["kind"] for a in alerts}
-    assert {"new_stage", "indicator_corroborated", "listed_vessel_port_call", "dark_meeting"} <= kinds
+    assert {"new_stage", "indicator_corroborated"} <= kinds
+    assert not kinds & {"listed_vessel_port_call", "dark_meeting"}  # those rest on simulated AIS only
     corroborated = next(a for a in alerts if a["kind"] == "indicator_corroborated")
     assert corroborated["data"]["indicator"] == "munitions_kp_to_ru"
-    assert {e["kind"] for e in corroborated["evidence"]} >= {"document_span", "ais", "list_entry"}
-    assert any("ANGARA" in a["title"] and "Dunai" in a["title"] for a in alerts)
+    assert {e["kind"] for e in corroborated["evidence"]} == {"document_span"}
 
     # The brief's footnotes lead to the sentences and AIS events behind the munitions indicator.
     out = tmp_path / "brief.html"
     run_cli(url, "brief", "--out", str(out), monkeypatch=monkeypatch)
     html = out.read_text(encoding="utf-8")
-    from brief_footnotes import footnotes_of
+    from tests.assess.brief_footnotes import footnotes_of
 
     notes = footnotes_of(url, html)
     quotes = " ".join(n["quote"] for n in notes if n["kind"] == "document_span")
     assert "13,000 containers of artillery shells" in quotes
     assert "1,000 containers of military equipment and munitions" in quotes
-    ais_ids = {m["maritime_id"] for m in ais}
-    assert ais_ids <= {n["record"] for n in notes if n["kind"] == "ais"}
+    # The simulated port calls of listed vessels are shown, under the SYNTHETIC label.
+    tracks = html.split("<h2>Ship tracks (AIS)</h2>")[1].split("<h2>")[0]
+    assert "ANGARA" in tracks and "SYNTHETIC" in tracks and "simulation, not evidence" in tracks
     assert "us_ofac_sdn:37059" in {n["record"] for n in notes if n["kind"] == "list_entry"}
 
 

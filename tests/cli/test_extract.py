@@ -15,7 +15,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "extract" / "fixtures"
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"WATCHFLOOR_DATABASE_URL": f"sqlite:///{cwd / 'wf.db'}", "PATH": "/usr/bin:/bin"}
+    import watchfloor
+
+    env = {
+        "WATCHFLOOR_DATABASE_URL": f"sqlite:///{cwd / 'wf.db'}",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(watchfloor.__file__).resolve().parents[1]),  # the code under test
+    }
     return subprocess.run(
         [sys.executable, "-m", "watchfloor.cli.app", *args],
         capture_output=True,
@@ -96,3 +102,28 @@ def test_demo_step_prints_the_founding_events(tmp_path: Path) -> None:
     assert "troop_deployment" in console.export_text()
     assert demo_step(store, Console(record=True))["stored"] is False
     store.close()
+
+
+def test_reingest_with_date_source_and_grade_updates_the_document(
+    tmp_path: Path, founding_report: Path
+) -> None:
+    """Issue 17: a pasted report stored undated and ungraded, then ingested again with metadata."""
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(founding_report.read_text(encoding="utf-8").split(" ", 2)[2], encoding="utf-8")
+    first = run(tmp_path, "ingest", "reports", str(pasted))
+    assert first.returncode == 0, first.stderr
+    assert "undated" in first.stderr and "ungraded" in first.stderr
+    again = run(
+        tmp_path, "ingest", "reports", str(pasted), "--date", "2024-10-29", "--source", "Associated Press",
+        "--grade", "c", "--json",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["already_stored"] == 1
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "wf.db") as db:
+        rows = db.execute("select published, source, source_grade from documents").fetchall()
+        grades = {g for (g,) in db.execute("select distinct reliability from claims")}
+    assert rows == [("2024-10-29", "Associated Press", "C")] and grades == {"C"}
+    bad = run(tmp_path, "ingest", "reports", str(pasted), "--grade", "Z")
+    assert bad.returncode != 0 and "A-F" in bad.stderr

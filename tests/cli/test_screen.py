@@ -186,3 +186,59 @@ def test_demo_step_screens_the_issue_examples_from_the_store(shared_data: Path, 
     assert by_label["IMO with a wrong check digit"]["invalid_identifiers"]
     assert by_label["Cyrillic"]["top"] is None or not by_label["Cyrillic"]["top"]["match"]
     assert "screen" in printed.getvalue()
+
+
+def test_csv_batch_frictions_of_issue_17(shared_data: Path, tmp_path: Path) -> None:
+    """Headers in any case, a written date of birth, a customer's own column passed through,
+    a bad date refused on its row only, and the lists used recorded on every row."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Customer_Ref,NAME,DOB,Country\n"
+        "C-1,Sergei Shoigu,21/05/1955,\n"
+        "C-2,Sergei Shoigu,03/04/1955,\n"
+        "C-3,Foreign Trade Bank of the DPRK,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        app, ["screen", "--csv", str(source), "--out", str(out), *_lists(shared_data)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    by_ref: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_ref.setdefault(row["Customer_Ref"], []).append(row)
+    shoigu = by_ref["C-1"]
+    assert shoigu[0]["id"] == "us_ofac_sdn:35173" and shoigu[0]["match"] == "True"
+    assert float(shoigu[0]["score"]) >= 0.99
+    assert "birth_date agree" in shoigu[0]["explanation"]
+    assert by_ref["C-2"][0]["id"] == "" and "ambiguous" in by_ref["C-2"][0]["explanation"]
+    assert by_ref["C-3"][0]["id"] == "us_ofac_sdn:15603"
+    assert all("UN_consolidated_2026-02-27.xml#sha256:" in r["lists_used"] for r in rows)
+    assert all(r["algorithm"] == "watchfloor-name-v1" for r in rows if r["id"])
+    assert not (tmp_path / "out.csv.partial").exists()
+
+
+def test_dob_option_reads_written_dates_and_refuses_ambiguous_ones(shared_data: Path) -> None:
+    payload = _screen(shared_data, "Sergei Shoigu", "--dob", "21/05/1955")
+    results = payload["results"]
+    assert isinstance(results, list)
+    assert results[0]["id"] == "us_ofac_sdn:35173" and results[0]["score"] >= 0.99
+    args = ["screen", "Sergei Shoigu", "--dob", "03/04/1955", *_lists(shared_data)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code != 0
+    assert "ambiguous" in str(refused.exception)
+
+
+def test_algorithm_option_selects_v2_and_refuses_unknown_names(shared_data: Path) -> None:
+    payload = _screen(shared_data, "Ким Чен Ын", "--algorithm", "watchfloor-name-v2")
+    assert payload["algorithm"] == "watchfloor-name-v2"
+    results = payload["results"]
+    assert isinstance(results, list)
+    first = results[0]
+    assert first["id"] == KIM_JONG_UN and first["match"]
+    features = {f["feature"]: f for f in first["explanation"]["features"]}
+    assert features["name_match"]["weight"] == 1.0
+    assert payload["threshold"] == first["explanation"]["threshold"]
+    refused = CliRunner().invoke(app, ["screen", "Kim", "--algorithm", "name-v9", *_lists(shared_data)])
+    assert refused.exit_code != 0 and "unknown scoring algorithm" in str(refused.exception)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import stix2
@@ -16,23 +12,11 @@ from stix2validator import ValidationOptions, validate_instance
 from watchfloor.share.ftm_export import export_ftm
 from watchfloor.share.stix_export import export_stix
 from watchfloor.share.tlp import Tlp, exportable, visible
-from watchfloor.store import Store, open_store
+from watchfloor.store import Store
 from watchfloor.store.models import Document, Event, MaritimeEvent
 
 pytestmark = pytest.mark.slow
 CANARY = "RED-CANARY-7f3a"
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Store]:
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.db"
-    run = [sys.executable, "-m", "watchfloor.cli.app", "demo", "--store", str(db), "--data", str(shared_data)]
-    result = subprocess.run(run, capture_output=True, text=True, cwd=folder, timeout=1200)
-    assert result.returncode == 0, result.stderr
-    store = open_store(f"sqlite:///{db}")
-    yield store
-    store.close()
 
 
 def test_tlp_levels_and_visibility() -> None:

@@ -205,3 +205,29 @@ def test_wire_dateline_gives_date_and_source(tmp_path: Path) -> None:
     assert undated.published is None and undated.source == "AP"
     (overridden,) = read_reports(path, date(2025, 3, 13), "Yonhap").reports
     assert overridden.published == date(2025, 3, 13) and overridden.source == "Yonhap"
+
+
+def test_dateline_forms_of_issue_17() -> None:
+    from watchfloor.sources.reports import read_dateline
+
+    assert read_dateline("SEOUL, March 12, 2025 (Reuters) - North Korea fired") == (
+        date(2025, 3, 12),
+        "Reuters",
+    )
+    assert read_dateline("KYIV, Ukraine (AP) — Ukrainian forces") == (None, "AP")
+    assert read_dateline("SEOUL, Nov. 5, 2024 (Yonhap) -- South Korea") == (date(2024, 11, 5), "Yonhap")
+    assert read_dateline("North Korea has sent troops (officials said) - to Russia") == (None, None)
+
+
+def test_html_meta_tags_give_date_and_site() -> None:
+    """Issue 17: ``article:published_time`` and ``og:site_name`` are read, not guessed."""
+    from watchfloor.sources.reports import parse_html
+
+    body = " ".join(["North Korean troops were deployed to the Kursk region, officials said on Monday."] * 3)
+    page = (
+        '<html><head><meta property="article:published_time" content="2024-11-04T08:00:00Z">'
+        '<meta property="og:site_name" content="Kyiv Independent"><title>Troops</title></head>'
+        f"<body><article><p>{body}</p></article></body></html>"
+    )
+    report = parse_html(page, "page.html")
+    assert (report.published, report.source) == (date(2024, 11, 4), "Kyiv Independent")

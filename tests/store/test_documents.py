@@ -40,3 +40,38 @@ def test_stored_document_describes_the_founding_report(store_url: str, founding_
     assert described.fmt == "seed"
     assert document.text.startswith("South Korean and Western leaders")
     store.close()
+
+
+def test_reingest_with_metadata_updates_the_stored_document(store_url: str, founding_report: Path) -> None:
+    """Issue 17: a report stored undated and ungraded, read again with --date/--source/--grade."""
+    from datetime import date
+
+    from watchfloor.sources.reports import Report
+
+    store = open_store(store_url)
+    body = read_seed_report(founding_report).text
+    bare = Report(text=body, published=None, origin="plain.txt")
+    with store.session() as session:
+        stored, created = save_report(session, bare)
+        assert created and (stored.published, stored.source, stored.source_grade) == (None, None, "F")
+    dated = replace(bare, published=date(2024, 10, 29), source="Associated Press", origin="again.txt")
+    with store.session() as session:
+        _again, created = save_report(session, dated, source_grade="B")
+        assert not created
+    with store.session() as session:
+        [document] = list_documents(session)
+        assert (document.published, document.source, document.source_grade) == (
+            date(2024, 10, 29),
+            "Associated Press",
+            "B",
+        )
+        [change] = document.meta["metadata_changes"]
+        assert change["published"] == [None, "2024-10-29"] and change["source_grade"] == ["F", "B"]
+        # read once more with nothing given: the stored metadata stays
+        save_report(session, bare)
+        assert (document.published, document.source_grade) == (date(2024, 10, 29), "B")
+        assert len(document.meta["metadata_changes"]) == 1
+        # an explicit ungraded F is applied; a default F is not
+        save_report(session, bare, "F", explicit_grade=True)
+        assert document.source_grade == "F"
+    store.close()

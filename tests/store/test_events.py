@@ -89,3 +89,68 @@ def test_claim_date_ranges_and_mention_actors_are_columns(sqlite_url: str, found
         actors = {m.text: m.actor for m in session.scalars(select(Mention).where(Mention.actor.is_not(None)))}
         assert actors.get("Pyongyang") == "kp" and actors.get("Moscow") == "ru"
     store.close()
+
+
+def test_blocked_lookup_finds_what_a_scan_of_every_stored_event_finds(sqlite_url: str) -> None:
+    """``_find_stored`` reads only the type/actor/date block; it must agree with the old full scan."""
+    import random
+    from datetime import UTC, date, datetime, timedelta
+
+    from watchfloor.extract.events import same_event
+    from watchfloor.extract.ontology import EventType, Plover
+    from watchfloor.extract.records import DateRange
+    from watchfloor.extract.records import Event as Candidate
+    from watchfloor.store.events import _as_candidate, _find_stored
+
+    rng = random.Random(15)
+    types = [EventType.ARMS_TRANSFER, EventType.TROOP_DEPLOYMENT]
+    actors = ["kp", "ru", "ir", "kp,ru"]
+    objects = [None, "artillery shells", "containers of shells", "missiles", "fuel"]
+    places = [None, "Kursk", "Rajin", "Vostochny"]
+
+    def when() -> DateRange | None:
+        pick = rng.random()
+        day = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 700))
+        if pick < 0.15:
+            return None
+        if pick < 0.25:
+            return DateRange(None, day, "before", "before")
+        if pick < 0.35:
+            return DateRange(day, None, "since", "text")
+        return DateRange(day, day + timedelta(days=rng.choice([0, 0, 30])), "text", "text")
+
+    def candidate(i: int) -> Candidate:
+        source = rng.choice(actors).split(",")
+        return Candidate(
+            id=f"evt-{i:04d}", type=rng.choice(types), plover=Plover.COOPERATE, source_actors=source,
+            target_actors=rng.choice([[], ["ru"], ["kp"]]), object=rng.choice(objects),
+            place=rng.choice(places), date=when(), trigger="t", spans=[], claims=[],
+        )  # fmt: skip
+
+    store = open_store(sqlite_url)
+    with store.session() as session:
+        for i in range(300):
+            event = candidate(i)
+            session.add(
+                Event(
+                    id=event.id, type=event.type.value, plover=event.plover.value,
+                    source_actor=",".join(event.source_actors), target_actor=",".join(event.target_actors),
+                    object=event.object, place=event.place,
+                    date_start=event.date.start if event.date else None,
+                    date_end=event.date.end if event.date else None,
+                    data={"source_actors": event.source_actors, "target_actors": event.target_actors},
+                    created_at=datetime.now(UTC),
+                )
+            )  # fmt: skip
+        session.flush()
+        rows = sorted(session.scalars(select(Event)), key=lambda r: r.id)
+        found = 0
+        for i in range(300, 700):
+            probe = candidate(i)
+            same = (r for r in rows if r.type == probe.type.value and same_event(_as_candidate(r), probe))
+            scan = next(same, None)
+            blocked = _find_stored(session, probe)
+            assert (blocked.id if blocked else None) == (scan.id if scan else None), probe
+            found += scan is not None
+        assert 50 < found < 400  # both outcomes are exercised
+    store.close()

@@ -82,3 +82,27 @@ def test_saving_again_keeps_what_other_records_rest_on(store_url: str, detected:
             {link.entry_key for link in detected.events[0].links if link.strong}
         )
     store.close()
+
+
+def test_simulated_events_are_flagged_synthetic_and_real_ones_not(
+    store_url: str, detected: DetectionResult, shared_data: Path
+) -> None:
+    """The scenario uses real sanctioned ships' names and IMOs: every event it yields must carry
+    the SYNTHETIC flag in the store; events from a real file must not."""
+    from watchfloor.sources.ais.batch import AisBatch
+    from watchfloor.sources.ais.reader import read_ais
+    from watchfloor.store.maritime import is_synthetic_row
+
+    real = AisBatch.concat(list(read_ais(shared_data / "ais" / "dma_aisdk_2022-09-17_10k.csv.gz")))
+    real_events = detect(real.positions, real.static).events
+    assert real_events and detected.events
+    store = open_store(store_url)
+    save_events(store, [*detected.events, *real_events])
+    with store.session() as session:
+        rows = list(session.scalars(select(Row)))
+        flagged = {row.id for row in rows if is_synthetic_row(row)}
+    assert flagged == {e.id for e in detected.events}
+    assert all(e.synthetic for e in load_events(store, synthetic=True))
+    assert {e.id for e in load_events(store, synthetic=False)} == {e.id for e in real_events}
+    angara = load_events(store, vessel="9179842")  # ANGARA's real IMO, in the simulation only
+    assert angara and all(e.synthetic for e in angara)

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from watchfloor import __version__
-from watchfloor.api import match, problems, routes
+from watchfloor.api import match, problems, routes, routes_watch
 from watchfloor.api.auth import principal_of, service_of
 from watchfloor.api.limits import BodySizeLimit
 from watchfloor.service.app import Watchfloor
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, service: Watchfloor | None = No
     problems.install(app)
     app.include_router(routes.build_router(settings))
     app.include_router(match.build_router())
+    app.include_router(routes_watch.build_router())
     _mount_taxii(app)
     _mount_web(app)
     return app

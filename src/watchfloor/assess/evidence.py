@@ -6,13 +6,21 @@ their claims and the document spans they rest on, maritime events) and computes 
 document's publication date (else the date it was claimed, else the event date), a maritime event
 from its start. Analyst reviews (an event confirmed or rejected) apply whatever the date: they
 correct the record rather than add evidence.
+
+Synthetic records (the simulated AIS scenario, test corpora) are never evidence: a maritime
+event flagged ``synthetic`` in its data (or whose AIS rows come from a ``synthetic_*`` file, as
+the scenario writes them) and every claim of a document flagged ``synthetic`` in its metadata
+are set aside (:attr:`Evidence.synthetic_maritime`, :attr:`Evidence.synthetic_claims`), counted,
+and shown only under a SYNTHETIC label; they never count as a source or as corroboration.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +32,27 @@ from watchfloor.graph.actors import canonical_actor
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance
 
 
+def is_synthetic_maritime(data: Mapping[str, Any] | None) -> bool:
+    """Whether a maritime event's data marks it simulated (flag, or AIS rows from a synthetic file)."""
+    if not data:
+        return False
+    if data.get("synthetic"):
+        return True
+    positions = data.get("positions")
+    if not isinstance(positions, list):
+        return False
+    return any(
+        isinstance(p, dict) and str(p.get("src_file", "")).rsplit("/", 1)[-1].lower().startswith("synthetic")
+        for p in positions
+    )
+
+
+def is_synthetic_document(meta: Mapping[str, Any] | None) -> bool:
+    """Whether a document's metadata marks it synthetic (never evidence)."""
+    return bool(meta and meta.get("synthetic"))
+
+
+@lru_cache(maxsize=4096)
 def split_actors(value: str | None) -> tuple[str, ...]:
     """Canonical actor ids of a stored actor field (one id, or several joined by commas)."""
     if not value:
@@ -54,6 +83,10 @@ class DocumentInfo:
     url: str | None
     meta: dict[str, Any]
     text: str
+
+    @property
+    def synthetic(self) -> bool:
+        return is_synthetic_document(self.meta)
 
 
 @dataclass(frozen=True)
@@ -130,6 +163,10 @@ class MaritimeRecord:
         return self.start.date()
 
     @property
+    def synthetic(self) -> bool:
+        return is_synthetic_maritime(self.data)
+
+    @property
     def listed(self) -> bool:
         """Linked to a list entry; on an identifier where the detector says how it matched."""
         links = self.data.get("links")
@@ -148,6 +185,10 @@ class Evidence:
     documents: dict[str, DocumentInfo] = field(default_factory=dict)
     excluded_claims: int = 0
     excluded_maritime: int = 0
+    synthetic_maritime: list[MaritimeRecord] = field(default_factory=list)
+    """Simulated maritime events: shown under a SYNTHETIC label, never assessed."""
+    synthetic_claims: int = 0
+    """Claims of synthetic documents left out."""
     _independence: IndependenceIndex | None = field(default=None, repr=False, compare=False)
 
     def independence(self, near_duplicate_ratio: float) -> IndependenceIndex:
@@ -172,10 +213,15 @@ class Evidence:
         return sorted(found)
 
     def cut(self, as_of: date) -> Evidence:
-        """The evidence as it stood at ``as_of`` (a subset of this snapshot)."""
+        """The evidence as it stood at ``as_of`` (a subset of this snapshot).
+
+        An undated claim (no publication, claim or event date) is left out of every cut: it counts
+        in the assessment of the whole snapshot, but is never placed on a timeline at a date
+        another report gave.
+        """
         events = []
         for item in self.events:
-            claims = tuple(c for c in item.claims if c.reported_on is None or c.reported_on <= as_of)
+            claims = tuple(c for c in item.claims if c.reported_on is not None and c.reported_on <= as_of)
             if claims:
                 events.append(_replace_claims(item, claims))
         maritime = [m for m in self.maritime if m.reported_on <= as_of]
@@ -204,28 +250,50 @@ def _span(row: Provenance) -> Span | None:
     return Span(row.id, row.document_id, row.start, row.end, row.quote)
 
 
-def load_evidence(session: Session, as_of: date | None = None) -> Evidence:
-    """Read the events, claims, spans, documents and maritime events from the store."""
+def load_evidence(session: Session, as_of: date | None = None, *, since: datetime | None = None) -> Evidence:
+    """Read the events, claims, spans, documents and maritime events from the store.
+
+    With ``since``, only what arrived after it: the claims of documents ingested later (with those
+    documents and the events they tell) and the maritime events stored later. That is the delta
+    :meth:`watchfloor.assess.assessment.IncrementalAssessor.add` takes; reviews come through
+    ``review`` instead.
+    """
+    doc_query = select(Document)
+    if since is not None:
+        doc_query = doc_query.where(Document.ingested_at > since)
     documents = {
         d.id: DocumentInfo(
             d.id, d.source, d.source_grade, d.title, d.published, d.origin, d.url, dict(d.meta or {}), d.text
         )
-        for d in session.scalars(select(Document))
+        for d in session.scalars(doc_query)
     }
+    claim_query = select(Claim).order_by(Claim.id)
+    if since is not None:
+        claim_query = claim_query.where(Claim.document_id.in_(list(documents)))
+    claims_by_event: dict[str, list[Claim]] = defaultdict(list)
+    for claim in session.scalars(claim_query):
+        claims_by_event[claim.event_id].append(claim)
+    span_query = select(Provenance).where(Provenance.kind == "document_span")
+    if since is not None:
+        subjects = [c.id for cs in claims_by_event.values() for c in cs] + list(claims_by_event)
+        span_query = span_query.where(Provenance.subject_id.in_(subjects))
     spans: dict[str, list[Span]] = defaultdict(list)
-    for row in session.scalars(select(Provenance).where(Provenance.kind == "document_span")):
+    for row in session.scalars(span_query):
         span = _span(row)
         if span is not None:
             spans[row.subject_id].append(span)
-    claims_by_event: dict[str, list[Claim]] = defaultdict(list)
-    for claim in session.scalars(select(Claim).order_by(Claim.id)):
-        claims_by_event[claim.event_id].append(claim)
 
     evidence = Evidence(as_of, documents=documents)
-    for event in session.scalars(select(Event).order_by(Event.id)):
+    event_query = select(Event).order_by(Event.id)
+    if since is not None:
+        event_query = event_query.where(Event.id.in_(list(claims_by_event)))
+    for event in session.scalars(event_query):
         records: list[ClaimRecord] = []
         for claim in claims_by_event.get(event.id, []):
             document = documents.get(claim.document_id)
+            if document is not None and is_synthetic_document(document.meta):
+                evidence.synthetic_claims += 1
+                continue
             reported = (document.published if document else None) or claim.claimed_on or event.date_start
             if as_of is not None and reported is not None and reported > as_of:
                 evidence.excluded_claims += 1
@@ -266,11 +334,15 @@ def load_evidence(session: Session, as_of: date | None = None) -> Evidence:
                 claims=tuple(records),
             )
         )
-    for mrow in session.scalars(select(MaritimeEvent).order_by(MaritimeEvent.start, MaritimeEvent.id)):
+    maritime_query = select(MaritimeEvent).order_by(MaritimeEvent.start, MaritimeEvent.id)
+    if since is not None:
+        maritime_query = maritime_query.where(MaritimeEvent.created_at > since)
+    for mrow in session.scalars(maritime_query):
         if as_of is not None and mrow.start.date() > as_of:
             evidence.excluded_maritime += 1
             continue
-        evidence.maritime.append(
+        target = evidence.synthetic_maritime if is_synthetic_maritime(mrow.data) else evidence.maritime
+        target.append(
             MaritimeRecord(
                 id=mrow.id,
                 kind=mrow.kind,

@@ -35,6 +35,7 @@ from watchfloor.assess.policy import (
     MaritimeMatcher,
     Policy,
     Status,
+    StatusRules,
 )
 
 INDICATOR_ALGORITHM = "watchfloor-indicator-v1"
@@ -43,6 +44,7 @@ DENIAL_TYPES = {"denial", "reject"}
 ANALYST_SOURCE = "analyst"
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str | None) -> str:
     return normalize(text or "", lowercase=True) or ""
 
@@ -204,6 +206,8 @@ class SourceSummary:
     joined_because: tuple[str, ...]
     counts: bool
     """Whether it weighs enough to count towards corroboration."""
+    best_claim: str | None = None
+    """The claim that gives a document source its weight (its grade is shown as the source's)."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,47 @@ def _is_accused(claim: ClaimRecord, event: EventRecord) -> bool:
         *event.source_actors,
         *event.target_actors,
     }
+
+
+def best_key(weight: float, claim: ClaimRecord) -> tuple[float, str, str]:
+    """Sort key of a source's best claim: the heaviest, ties to the first in store order."""
+    return (-weight, claim.event_id, claim.id)
+
+
+def decide_status(
+    rules: StatusRules,
+    *,
+    substantive: bool,
+    speculative: bool,
+    evidence_maritime: bool,
+    counting: int,
+    strong: bool,
+    non_analyst: int,
+    analyst: bool,
+) -> Status:
+    """The status rule of ``watchfloor-indicator-v1`` on what it looks at (shared by the full
+    evaluation and the incremental sweep, so that they cannot differ)."""
+    if not substantive and not evidence_maritime:
+        return Status.SPECULATIVE if speculative else Status.NOT_OBSERVED
+    if counting >= rules.confirmed.min_independent_sources and strong:
+        return Status.CONFIRMED
+    if non_analyst >= rules.corroborated.min_independent_sources and analyst:
+        return Status.CONFIRMED
+    if counting >= rules.corroborated.min_independent_sources:
+        return Status.CORROBORATED
+    return Status.REPORTED
+
+
+def base_grade(policy: Policy, claim: ClaimRecord) -> Grade:
+    """A claim's grade before corroboration is known (what decides the weight of its source)."""
+    return grade_claim(
+        policy.grading,
+        reliability=claim.reliability,
+        extracted_credibility=claim.credibility,
+        stance=claim.stance,
+        hedged=claim.hedged,
+        corroborated_elsewhere=False,
+    )
 
 
 def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) -> IndicatorResult:
@@ -282,7 +327,7 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
     sources: list[SourceSummary] = []
     for key, claims in sorted(by_group.items()):
         group = groups[claims[0].document_id]
-        best = max(claims, key=lambda c: base[c.id].weight)
+        best = min(claims, key=lambda c: best_key(base[c.id].weight, c))
         grade = base[best.id]
         strong = (
             grade.reliability in rules.confirmed.strong_reliability
@@ -301,6 +346,7 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
                 group.document_ids,
                 group.reasons,
                 grade.weight >= rules.corroborated.min_source_weight,
+                best.id,
             )
         )
     if usable_maritime:
@@ -345,25 +391,30 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
     corr_min = rules.corroborated.min_independent_sources
     conf_min = rules.confirmed.min_independent_sources
     non_analyst = [s for s in counting if s.kind != "analyst"]
-    if not substantive and not evidence_maritime:
-        if speculative:
-            status = Status.SPECULATIVE
-            explanation = f"speculation only ({len(speculative)} claim(s)); nothing asserts it"
-            next_status = "a source asserting it, not speculating"
-        else:
-            status = Status.NOT_OBSERVED
-            explanation = "no matching evidence"
-            next_status = "any report of it, or a matching AIS detection"
-    elif n >= conf_min and any(s.strong for s in counting):
-        status = Status.CONFIRMED
+    analyst_counts = any(s.kind == "analyst" for s in counting)
+    status = decide_status(
+        rules,
+        substantive=bool(substantive),
+        speculative=bool(speculative),
+        evidence_maritime=bool(evidence_maritime),
+        counting=n,
+        strong=any(s.strong for s in counting),
+        non_analyst=len(non_analyst),
+        analyst=analyst_counts,
+    )
+    if status is Status.SPECULATIVE:
+        explanation = f"speculation only ({len(speculative)} claim(s)); nothing asserts it"
+        next_status = "a source asserting it, not speculating"
+    elif status is Status.NOT_OBSERVED:
+        explanation = "no matching evidence"
+        next_status = "any report of it, or a matching AIS detection"
+    elif status is Status.CONFIRMED and n >= conf_min and any(s.strong for s in counting):
         explanation = f"{n} independent sources ({labels}), at least one reliable and unhedged"
         next_status = None
-    elif len(non_analyst) >= corr_min and any(s.kind == "analyst" for s in counting):
-        status = Status.CONFIRMED
+    elif status is Status.CONFIRMED:
         explanation = f"corroborated by {len(non_analyst)} independent sources and confirmed by an analyst"
         next_status = None
-    elif n >= corr_min:
-        status = Status.CORROBORATED
+    elif status is Status.CORROBORATED:
         explanation = f"{n} independent sources ({labels})"
         next_status = (
             f"{max(conf_min - n, 0) or 0} more independent source(s) with one graded "
@@ -371,7 +422,6 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
             f"{rules.confirmed.strong_credibility_max} unhedged, or an analyst confirming a supporting event"
         )
     else:
-        status = Status.REPORTED
         weak = [s for s in sources if not s.counts]
         explanation = f"{n} independent source(s) ({labels})"
         if weak:

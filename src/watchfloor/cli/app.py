@@ -30,7 +30,19 @@ app = typer.Typer(
 
 _state = {"verbose": False}
 
-CREATES_STORE = {"demo", "lists", "ingest", "ais", "users", "store", "version", "import", "screen", "extract"}
+CREATES_STORE = {
+    "demo",
+    "lists",
+    "ingest",
+    "ais",
+    "users",
+    "store",
+    "version",
+    "import",
+    "screen",
+    "extract",
+    "watch",
+}
 """Commands that may start a new store or need none; every other one refuses a store file that is missing
 (a mistyped ``--store`` must not yield an empty store and a confident "Stage 0" answer)."""
 
@@ -102,7 +114,10 @@ from watchfloor.cli import demo as _demo  # noqa: E402
 from watchfloor.cli import extract as _extract  # noqa: E402
 from watchfloor.cli import screen as _screen  # noqa: E402
 from watchfloor.cli import serve as _serve  # noqa: E402
+from watchfloor.cli import share as _share  # noqa: E402
 from watchfloor.cli import store as _store  # noqa: E402
+from watchfloor.cli import vessel as _vessel  # noqa: E402
+from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
@@ -114,6 +129,7 @@ app.add_typer(_extract.ingest_app, name="ingest")
 app.command(name="events")(_extract.events)
 app.command(name="documents")(_store.documents)
 app.add_typer(_ais_app, name="ais")
+app.command(name="vessel")(_vessel.vessel)
 app.command(name="assess")(_assess.assess_command)
 app.command(name="alerts")(_assess.alerts_command)
 app.command(name="review")(_assess.review_command)
@@ -121,6 +137,9 @@ app.command(name="brief")(_assess.brief_command)
 app.add_typer(_store.app, name="store")
 app.command(name="serve")(_serve.serve)
 app.add_typer(_serve.users_app, name="users")
+app.add_typer(_share.export_app, name="export")
+app.add_typer(_share.import_app, name="import")
+app.command(name="watch")(_watch.watch)
 
 
 def main() -> None:

@@ -34,6 +34,10 @@ DateOption = Annotated[
 SourceOption = Annotated[
     str | None, typer.Option("--source", help="Publisher, where the file does not name it.")
 ]
+GradeOption = Annotated[
+    str | None,
+    typer.Option("--grade", help="Source reliability A-F for these reports (overrides the source table)."),
+]
 ProcessesOption = Annotated[
     int, typer.Option("--processes", "-j", min=1, help="Worker processes for large batches (one per core).")
 ]
@@ -123,19 +127,23 @@ def ingest_reports(
     json_out: JsonOption = False,
     report_date: DateOption = None,
     source: SourceOption = None,
+    grade: GradeOption = None,
     processes: ProcessesOption = 1,
 ) -> None:
-    """Store reports with their events and claims (idempotent: a stored text is skipped)."""
+    """Store reports with their events and claims (idempotent: a stored text is skipped, but takes
+    the --date, --source and --grade given this time)."""
     from watchfloor.service.app import LOCAL, Watchfloor
+    from watchfloor.service.reports import parse_grade
     from watchfloor.store import open_store
 
+    given = parse_grade(grade) if grade is not None else None
     reports, errors = read_batch(paths, _date(report_date), source)
     _report_errors(errors)
     service = Watchfloor(open_store())
     with Progress(transient=True, console=err_console, disable=json_out or len(reports) < 20) as progress:
         task = progress.add_task("extracting", total=len(reports))
         outcome = service.ingest_reports(
-            reports, LOCAL, processes=processes, progress=lambda: progress.advance(task)
+            reports, LOCAL, processes=processes, progress=lambda: progress.advance(task), grade=given
         )
     service.close()
     outcome.errors.extend(errors)
@@ -149,6 +157,8 @@ def ingest_reports(
             f"{summary['events_new']} new events, {summary['events_merged']} merged, "
             f"{summary['claims']} claims; {len(errors)} skipped"
         )
+        for warning in outcome.warnings:
+            err_console.print(f"warning: {warning}")
     if errors and not results:
         raise typer.Exit(1)
 

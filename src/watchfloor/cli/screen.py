@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,58 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from watchfloor.cli.output import console, err_console, print_json, print_table
-from watchfloor.errors import InputError
 from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, ScreenResult, screen_full
 from watchfloor.screen.loading import index_from_files
-from watchfloor.service.screening import index_from_store
+from watchfloor.screen.score import ALGORITHMS, scorer
+from watchfloor.service.screening import index_from_store, screen_csv
+from watchfloor.service.screening_query import SCHEMAS, build_query
 from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
 from watchfloor.store import Store, open_store
-
-SCHEMAS = [
-    s.value for s in (Schema.PERSON, Schema.ORGANIZATION, Schema.COMPANY, Schema.VESSEL, Schema.AIRPLANE)
-]
-
-_CSV_NAME = ("name", "full_name")
-_CSV_DOB = ("birth_date", "dob", "date_of_birth")
-_CSV_COUNTRY = ("country", "nationality")
-
-
-def _schema(value: str | None) -> Schema | None:
-    if not value:
-        return None
-    for schema in Schema:
-        if schema.value.lower() == value.strip().lower():
-            return schema
-    raise typer.BadParameter(f"unknown schema {value!r}: use one of {', '.join(SCHEMAS)}")
-
-
-def build_query(
-    name: str | None,
-    schema: str | None = None,
-    dob: str | None = None,
-    countries: list[str] | None = None,
-    imo: str | None = None,
-    mmsi: str | None = None,
-    passport: str | None = None,
-    gender: str | None = None,
-) -> Query:
-    """A :class:`Query` from command-line style values (empty strings mean absent)."""
-    identifiers = [
-        Identifier(scheme, value.strip())
-        for scheme, value in ((IdScheme.IMO, imo), (IdScheme.MMSI, mmsi), (IdScheme.PASSPORT, passport))
-        if value and value.strip()
-    ]
-    chosen = _schema(schema)
-    if chosen is None and (imo or mmsi) and not name:
-        chosen = Schema.VESSEL
-    return Query(
-        name=(name or "").strip() or None,
-        schema=chosen,
-        birth_date=(dob or "").strip() or None,
-        countries=[c for c in countries or [] if c.strip()],
-        gender=(gender or "").strip().lower() or None,
-        identifiers=identifiers,
-    )
 
 
 def load_index(lists: list[Path] | None, store: Store | None = None) -> ScreenIndex:
@@ -75,12 +29,15 @@ def load_index(lists: list[Path] | None, store: Store | None = None) -> ScreenIn
         return index_from_store(store or open_store())
 
 
-def result_json(result: ScreenResult, threshold: float) -> dict[str, Any]:
+def result_json(
+    result: ScreenResult, threshold: float | None, algorithm: str | None = None
+) -> dict[str, Any]:
     """The JSON document for one screened query."""
+    chosen, default = algorithm or ALGORITHM, scorer(algorithm)[1]
     return {
         "query": asdict(result.query),
-        "algorithm": ALGORITHM,
-        "threshold": threshold,
+        "algorithm": chosen,
+        "threshold": default if threshold is None else threshold,
         "identifier_checks": result.identifier_checks,
         "results": [
             {
@@ -101,7 +58,7 @@ def result_json(result: ScreenResult, threshold: float) -> dict[str, Any]:
     }
 
 
-def _print_result(result: ScreenResult) -> None:
+def _print_result(result: ScreenResult, algorithm: str) -> None:
     for check in result.identifier_checks:
         style = "green" if check.valid else "bold red"
         label = "valid" if check.valid else "INVALID"
@@ -111,7 +68,7 @@ def _print_result(result: ScreenResult) -> None:
         console.print(f"no list entry is near {result.query.name or ids}")
         return
     print_table(
-        f"screening {result.query.name or ''} ({ALGORITHM})",
+        f"screening {result.query.name or ''} ({algorithm})",
         ["#", "match", "score", "id", "caption", "schema", "programmes"],
         [
             (
@@ -133,82 +90,20 @@ def _print_result(result: ScreenResult) -> None:
         console.print(f"  aligned: {pairs}", highlight=False)
 
 
-def _column(row: dict[str, str], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if row.get(name):
-            return row[name]
-    return None
+def _screen_csv(
+    index: ScreenIndex, source: Path, out: Path, threshold: float | None, limit: int, algorithm: str | None
+) -> dict[str, int]:
+    with Progress(
+        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console
+    ) as progress:
+        task = progress.add_task("screen", total=None)
 
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-def _screen_csv(index: ScreenIndex, source: Path, out: Path, threshold: float, limit: int) -> dict[str, int]:
-    try:
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except UnicodeDecodeError as exc:
-        raise InputError(source, f"not UTF-8 text ({exc.reason})", f"byte {exc.start}") from None
-    columns = set(rows[0]) if rows else set()
-    if rows and not columns & {*_CSV_NAME, "imo", "mmsi", "passport"}:
-        raise InputError(source, "needs a 'name' (or 'full_name'), 'imo' or 'mmsi' column", "line 1")
-    counts = {"rows": len(rows), "matched": 0, "errors": 0}
-    fields = [
-        "row",
-        "query",
-        "rank",
-        "id",
-        "caption",
-        "schema",
-        "score",
-        "match",
-        "programmes",
-        "explanation",
-    ]
-    with (
-        out.open("w", encoding="utf-8", newline="") as handle,
-        Progress(
-            TextColumn("screening"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console,
-        ) as progress,
-    ):
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        task = progress.add_task("screen", total=len(rows))
-        for number, row in enumerate(rows, start=2):
-            try:
-                query = build_query(
-                    _column(row, _CSV_NAME), row.get("schema"), _column(row, _CSV_DOB),
-                    [c for c in [_column(row, _CSV_COUNTRY)] if c], row.get("imo"), row.get("mmsi"),
-                    row.get("passport"), row.get("gender"),
-                )  # fmt: skip
-                result = screen_full(query, index, threshold=threshold, limit=limit)
-            except typer.BadParameter as exc:
-                counts["errors"] += 1
-                writer.writerow({"row": number, "query": _column(row, _CSV_NAME), "explanation": str(exc)})
-                progress.advance(task)
-                continue
-            matches = [m for m in result.matches if m.match] or result.matches[:1]
-            if any(m.match for m in matches):
-                counts["matched"] += 1
-            invalid = "; ".join(
-                f"invalid {c.scheme} {c.value}: {c.reason}" for c in result.identifier_checks if not c.valid
-            )
-            if not matches:
-                writer.writerow(
-                    {"row": number, "query": query.name, "explanation": invalid or "no candidates"}
-                )
-            for rank, m in enumerate(matches, start=1):
-                summary = m.explanation.summary + (f"; {invalid}" if invalid else "")
-                writer.writerow(
-                    {
-                        "row": number, "query": query.name, "rank": rank, "id": m.key, "caption": m.caption,
-                        "schema": m.schema, "score": f"{m.score:.4f}", "match": m.match,
-                        "programmes": ";".join(m.programmes), "explanation": summary,
-                    }
-                )  # fmt: skip
-            progress.advance(task)
-    return counts
+        return screen_csv(
+            index, source, out, threshold=threshold, limit=limit, algorithm=algorithm, progress=advance
+        )
 
 
 def screen(
@@ -217,7 +112,8 @@ def screen(
         str | None, typer.Option("--schema", help=f"What the name is: {', '.join(SCHEMAS)}.")
     ] = None,
     dob: Annotated[
-        str | None, typer.Option("--dob", help="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD.")
+        str | None,
+        typer.Option("--dob", help="Date of birth: 1955-05-21, 21/05/1955, 21.05.1955, 21 May 1955, 1955."),
     ] = None,
     country: Annotated[
         list[str] | None, typer.Option("--country", help="Nationality or country (code or name); repeatable.")
@@ -233,21 +129,29 @@ def screen(
         typer.Option("--list", help="Screen against these list files instead of the store; repeatable."),
     ] = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", help="Score that counts as a match.")
-    ] = DEFAULT_THRESHOLD,
+        float | None,
+        typer.Option(
+            "--threshold", help=f"Score that counts as a match (v1: {DEFAULT_THRESHOLD}).", show_default=False
+        ),
+    ] = None,
+    algorithm: Annotated[
+        str, typer.Option("--algorithm", help=f"Scoring algorithm: {', '.join(ALGORITHMS)}.")
+    ] = ALGORITHM,
     limit: Annotated[int, typer.Option("--limit", help="Results to show per query.")] = 10,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")] = False,
 ) -> None:
     """Screen a person, organisation or vessel against the sanctions lists, with explanations.
 
     The CSV batch (--csv IN --out OUT) reads columns name/full_name, schema, birth_date/dob,
-    country/nationality, imo, mmsi, passport, gender, and writes one row per match.
+    country/nationality, imo, mmsi, passport, gender (any case), copies any other column, and
+    writes one row per match with the algorithm and the list versions used.
     """
+    scorer(algorithm)  # an unknown algorithm is refused before any list is read
     if csv_in is not None:
         if out is None:
             raise typer.BadParameter("--csv needs --out")
         index = load_index(lists)
-        counts = _screen_csv(index, csv_in, out, threshold, limit)
+        counts = _screen_csv(index, csv_in, out, threshold, limit, algorithm)
         if json_out:
             print_json({"input": csv_in, "output": out, **counts})
         else:
@@ -257,11 +161,11 @@ def screen(
         raise typer.BadParameter("give a NAME, --imo, --mmsi or --passport (or --csv IN --out OUT)")
     query = build_query(name, schema, dob, country, imo, mmsi, passport, gender)
     index = load_index(lists)
-    result = screen_full(query, index, threshold=threshold, limit=limit)
+    result = screen_full(query, index, threshold=threshold, limit=limit, algorithm=algorithm)
     if json_out:
-        print_json(result_json(result, threshold))
+        print_json(result_json(result, threshold, algorithm))
     else:
-        _print_result(result)
+        _print_result(result, algorithm)
 
 
 DEMO_QUERIES: list[tuple[str, Query]] = [

@@ -17,6 +17,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes."
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Also run the watch (jobs, streams) in this process.")
+    ] = False,
 ) -> None:
     """Run the REST API, yente-compatible /match, TAXII 2.1 and the dashboard on the store."""
     import uvicorn
@@ -25,10 +28,22 @@ def serve(
 
     service = Watchfloor.open()
     app = create_app(service.settings, service)
+    runner = None
+    if watch:
+        from watchfloor.service.watch import Watch
+        from watchfloor.watch.log import install
+
+        install()
+        runner = Watch(service)
+        app.state.watch = runner
+        thread = runner.start_background()
     console.print(f"watchfloor serving {service.store.display_url} on http://{host}:{port} (docs at /docs)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
+        if runner is not None:
+            runner.stop()
+            thread.join(60)
         service.close()
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from watchfloor.extract.attribution import ACTUAL, Modality, modality, speaker_of, verb_of
 from watchfloor.extract.dates import resolve
 from watchfloor.extract.event_identity import EventKey, same_event_keys
 from watchfloor.extract.matching import PhraseMatcher, TokenView
@@ -48,7 +49,7 @@ from watchfloor.extract.vocab import (
 )
 from watchfloor.store.ids import stable_id
 
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"
 CREDIBILITY_VERSION = "credibility-v1"
 
 _BOUNDARY_WORDS = {"without", "while", "whereas", "but", "although", "where", "because"}
@@ -72,6 +73,10 @@ _PLACE_TAILS = {
 }
 _SPEAKER_POS = {"PROPN", "NOUN", "ADJ", "DET", "NUM", "PART", "PRON", "CCONJ", "PUNCT"}
 _BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
+_FLAG_WORDS = frozenset({"flagged", "owned", "registered", "based", "controlled", "operated"})
+_NOT_ACCUSED_IN_OBJECT = frozenset({"countermeasure", "denial", "aid", "consult"})
+"""Types whose object may name a wrong without the event being charged as one ("blocking illegal
+exchanges" is a countermeasure, not an accusation)."""
 _OPEN_QUOTES = {"“", "«", '"'}
 _CLOSE_QUOTES = {"”", "»", '"'}
 
@@ -183,6 +188,8 @@ class _DocRules:
             self.cues[kind] = sorted(found, key=lambda item: (item[1], -item[2]))
         self.quote_of = self._quote_regions()
         self.last_person: str | None = None
+        self.named_speakers: list[tuple[int, str, str | None, str | None]] = self._named_speakers()
+        self.named_starts = [item[0] for item in self.named_speakers]
         self.last_group: _Group | None = None
         self.last_event: dict[EventType, Event] = {}
 
@@ -259,6 +266,28 @@ class _DocRules:
             if self.last_group and self.last_group.ids:
                 return list(self.last_group.ids)
         return None
+
+    def _named_speakers(self) -> list[tuple[int, str, str | None, str | None]]:
+        """Every named person who speaks, in text order: what a later "He said" refers to."""
+        found: list[tuple[int, str, str | None, str | None]] = []
+        for _cue, start, end in self.cues["reporting"]:
+            verb = verb_of(self.doc[start:end])
+            speaker = speaker_of(verb) if verb is not None else None
+            if speaker is None or speaker.span is None:
+                continue
+            lo, hi = speaker.span
+            if hi - lo == 1 and self.doc[lo].pos_ == "PRON":
+                continue
+            if not any(ent.label_ == "PERSON" for ent in self._ents_in(lo, hi)):
+                continue
+            text, actor, state = self._speaker_record(lo, hi, None)
+            found.append((lo, text, actor, state))
+        found.sort(key=lambda item: item[0])
+        return found
+
+    def _last_speaker(self, before: int) -> tuple[int, str, str | None, str | None] | None:
+        at = bisect.bisect_left(self.named_starts, before)
+        return self.named_speakers[at - 1] if at else None
 
     # --- quotes and sentences ------------------------------------------------------------------
 
@@ -365,7 +394,7 @@ class _DocRules:
             return token.lower_ in {"its", "their", "his", "her", "our"}
         return token.pos_ in _SPEAKER_POS
 
-    def _speaker_record(self, start: int, end: int, sent: Any) -> tuple[str, str | None, str | None]:
+    def _speaker_record(self, start: int, end: int, sent: Any | None) -> tuple[str, str | None, str | None]:
         span = self.doc[start:end]
         text = span.text.strip(" ,")
         actor: str | None = None
@@ -379,18 +408,32 @@ class _DocRules:
             state = self.gaz.state_of(actor)
         elif flat:
             state = flat[0]
-        if len(span) == 1 and span[0].lower_ in _PRONOUNS_PERSON and self.last_person:
-            actor = self.last_person
-            state = self.gaz.state_of(actor)
-            text = f"{text} ({self.gaz.actors[actor].name})"
+        if len(span) == 1 and span[0].lower_ in _PRONOUNS_PERSON:
+            named = self._last_speaker(start)  # "He said ...": the last person named as speaking
+            if named is not None:
+                _at, name, actor, state = named
+                text = f"{text} ({self.gaz.actors[actor].name if actor else name})"
+            elif self.last_person:
+                actor = self.last_person
+                state = self.gaz.state_of(actor)
+                text = f"{text} ({self.gaz.actors[actor].name})"
         return text, actor, state
 
     def _leading_attribution(self, sent: Any, cue: Cue, cue_start: int, cue_end: int) -> _Attribution | None:
         doc = self.doc
         assert cue.stance is not None
         speaker_span: tuple[int, int] | None = None
+        verb = verb_of(doc[cue_start:cue_end])
+        parsed = speaker_of(verb) if verb is not None else None
+        if parsed is not None and parsed.how == "passive-unnamed":
+            # "X has been accused of ...": X is the accused, and nobody is named as accusing
+            return self._reporter(cue.stance, cue_start, cue_end, (cue_start, cue_start))
+        if parsed is not None and parsed.span is not None and self._usable_speaker(parsed.span, sent):
+            speaker_span = parsed.span
         before = {t.lower_ for t in doc[max(sent.start, cue_start - 3) : cue_start]}
-        if doc[cue_start].tag_ == "VBN" and before & _BE_FORMS:
+        if speaker_span is not None:
+            pass
+        elif doc[cue_start].tag_ == "VBN" and before & _BE_FORMS:
             # passive ("X has been accused of ..."): the speaker is the agent after "by", if named
             agents = [
                 g
@@ -426,6 +469,16 @@ class _DocRules:
         return self._attribution(
             text, actor, state, cue.stance, cue_start, cue_end, region, sent, speaker_span
         )
+
+    def _usable_speaker(self, span: tuple[int, int], sent: Any) -> bool:
+        """A parsed speaker inside the sentence that names somebody (a noun, a name or a pronoun)."""
+        lo, hi = span
+        if lo < sent.start or hi > sent.end:
+            return False
+        tokens = self.doc[lo:hi]
+        if any(t.text in _OPEN_QUOTES | _CLOSE_QUOTES for t in tokens):
+            return False
+        return any(t.pos_ in {"NOUN", "PROPN"} or t.ent_type_ or t.lower_ in _PRONOUNS_PERSON for t in tokens)
 
     def _attribution(
         self,
@@ -643,7 +696,13 @@ class _DocRules:
         if rule.object_terms and not (
             obj and any(w.lower() in rule.object_terms for w in obj.replace("-", " ").split() + obj.split())
         ):
-            return None
+            weapons = [
+                e
+                for e in self._ents_in(obj_start, max(obj_end, obj_start + 1))
+                if e.ent_id_ in self.gaz.actors and self.gaz.actors[e.ent_id_].kind == "weapon"
+            ]
+            if not weapons:  # a named weapon system ("Pantsir systems") is materiel too
+                return None
         if rule.watched_source and sources and not set(sources) & self.layer.ontology.watched:
             if rule.fallback is None:
                 return None
@@ -748,7 +807,7 @@ class _DocRules:
                 group = groups[-1] if groups else None
                 first = group.start if group else ent.start
                 head = doc[first - 1] if first > sent.start else None
-                if head is not None and self._object_of(head):
+                if head is not None and self._object_of(head) and not self._flags_agent(ent.end, sent.end):
                     i = first - 1  # an object of a preposition or verb is not the one acting
                     continue
                 if group and group.ids:
@@ -762,6 +821,21 @@ class _DocRules:
                     return resolved, token.text
             i -= 1
         return None
+
+    def _flags_agent(self, end: int, limit: int) -> bool:
+        """An actor naming the state of a ship or firm ("owner of DPRK tanker X, which ..."): the
+        ship or firm acts, so its state does, even inside a prepositional phrase."""
+        doc = self.doc
+        k = end
+        if k + 1 < limit and doc[k].text == "-" and doc[k + 1].lower_ in _FLAG_WORDS:
+            k += 2
+        for _ in range(3):  # "DPRK oil products tanker"
+            if k < limit and doc[k].lower_ in self.layer.ontology.agent_nouns:
+                return True
+            if k >= limit or doc[k].pos_ not in {"NOUN", "ADJ", "PROPN"} or doc[k].ent_type_:
+                return False
+            k += 1
+        return False
 
     def _with_head_noun(self, text: str | None) -> str | None:
         """An actor adjective with the nouns it modifies: "Russian" -> "Russian officials"."""
@@ -905,7 +979,12 @@ class _DocRules:
         found = [
             (cue, s)
             for cue, s, e in self.cues["stance"]
-            if window[0] <= s < window[1] and not object_span[0] <= s < object_span[1]
+            if window[0] <= s < window[1]
+            and (
+                not object_span[0] <= s < object_span[1]
+                or start <= s < end  # the trigger's own words ("illicit transfers", "in violation of")
+                or (cue.stance is Stance.ACCUSES and event_type not in _NOT_ACCUSED_IN_OBJECT)
+            )
         ]
         denier = next((d for d in denials if d[0] < start <= d[1]), None)
         if event_type is EventType.DENIAL:
@@ -935,6 +1014,11 @@ class _DocRules:
                 if cue.stance and STANCE_STRENGTH[cue.stance] > STANCE_STRENGTH[stance]:
                     stance = cue.stance
                     reasons.append(f"cue {self.doc[s].text!r}")
+        told = self._modality(start, attribution)
+        if told.kind != "actual" and event_type is not EventType.DENIAL:
+            if stance is Stance.ASSERTS:
+                stance = Stance.SPECULATES
+            reasons.append(f"told as {told.kind} ({told.cue!r})")
         hedges = sorted(
             {self.doc[s:e].text for cue, s, e in self.cues["hedge"] if window[0] <= s < window[1]},
         )
@@ -966,6 +1050,21 @@ class _DocRules:
             reported_by=self.context.source,
             reliability=self.context.reliability,
             document=self.context.document,
+            modality=told.kind if event_type is not EventType.DENIAL else "actual",
+        )
+
+    def _modality(self, start: int, attribution: _Attribution | None) -> Modality:
+        """Whether the event at ``start`` is told as future or hypothetical (on the parse)."""
+        words = self.layer.cues.modality
+        if not words:
+            return ACTUAL
+        stop = verb_of(self.doc[attribution.cue_start : attribution.cue_end]) if attribution else None
+        return modality(
+            self.doc[start],
+            words.get("future", frozenset()),
+            words.get("hypothetical", frozenset()),
+            words.get("planning", frozenset()),
+            stop,
         )
 
 

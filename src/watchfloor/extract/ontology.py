@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-ONTOLOGY_VERSION = "watchfloor-ontology-v1"
+ONTOLOGY_VERSION = "watchfloor-ontology-v2"
 
 
 class Plover(StrEnum):
@@ -31,15 +31,19 @@ class Plover(StrEnum):
     MOBILIZE = "MOBILIZE"
     COERCE = "COERCE"
     ASSAULT = "ASSAULT"
+    FIGHT = "FIGHT"
 
 
 class EventType(StrEnum):
     """Event types watchfloor extracts: the domain layer, then PLOVER types with no domain refinement."""
 
     TROOP_DEPLOYMENT = "troop_deployment"
+    TROOPS_IN_COMBAT = "troops_in_combat"
+    CASUALTIES = "casualties"
     ARMS_TRANSFER = "arms_transfer"
     TECHNOLOGY_TRANSFER = "technology_transfer"
     SANCTIONS_EVASION = "sanctions_evasion"
+    PORT_CALL = "port_call"
     MILITARY_COOPERATION = "military_cooperation"
     COUNTERMEASURE = "countermeasure"
     DENIAL = "denial"
@@ -52,9 +56,12 @@ class EventType(StrEnum):
 DOMAIN_TYPES = frozenset(
     {
         EventType.TROOP_DEPLOYMENT,
+        EventType.TROOPS_IN_COMBAT,
+        EventType.CASUALTIES,
         EventType.ARMS_TRANSFER,
         EventType.TECHNOLOGY_TRANSFER,
         EventType.SANCTIONS_EVASION,
+        EventType.PORT_CALL,
         EventType.MILITARY_COOPERATION,
         EventType.COUNTERMEASURE,
         EventType.DENIAL,

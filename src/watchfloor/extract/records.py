@@ -68,6 +68,8 @@ class Claim:
     """Admiralty source reliability of the report's source."""
     document: str | None = None
     """The report's content hash."""
+    modality: str = "actual"
+    """``actual`` (told as having happened), ``future`` or ``hypothetical`` (attribution-dep-v1)."""
 
 
 @dataclass
@@ -113,3 +115,7 @@ class Extraction:
     title: str | None
     mentions: list[Mention]
     events: list[Event]
+    relevant: bool = True
+    """Whether the report names the watched states at all (``extract/relevance.py``)."""
+    relevance: str = ""
+    """Why (relevance-v1's explanation)."""

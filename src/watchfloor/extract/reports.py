@@ -9,6 +9,8 @@ from typing import Any
 from watchfloor.extract.events import ReportContext, RuleLayer
 from watchfloor.extract.pipeline import shared_pipeline
 from watchfloor.extract.records import Event, Extraction, Mention
+from watchfloor.extract.relevance import relevance
+from watchfloor.extract.vocab import configured_gazetteer, configured_ontology
 from watchfloor.sources.grades import SourceTable, source_table
 from watchfloor.sources.reports import Report
 
@@ -62,6 +64,10 @@ def extract_reports(
 def _extraction(
     report: Report, grade: str, source: str | None, mentions: list[Mention], events: list[Event]
 ) -> Extraction:
+    ontology = configured_ontology()
+    judged = relevance(
+        mentions, events, configured_gazetteer(), ontology.watched, ontology.relevance_mentions
+    )
     return Extraction(
         document=report.content_hash,
         origin=report.origin,
@@ -71,6 +77,8 @@ def _extraction(
         title=report.title,
         mentions=mentions,
         events=events,
+        relevant=judged.relevant,
+        relevance=judged.explanation,
     )
 
 

@@ -230,6 +230,10 @@ class Ontology:
     watched: frozenset[str]
     rules: dict[EventType, TypeRule]
     origin: str
+    relevance_mentions: dict[str, int] = field(default_factory=dict)
+    """Mentions of a watched actor that make a report relevant with no event of it (relevance-v1)."""
+    agent_nouns: frozenset[str] = frozenset()
+    """Ships and firms whose state acts through them ("DPRK tanker", "DPRK-flagged vessel")."""
 
 
 def _roles(value: Any, where: str, origin: str) -> tuple[Role, ...]:
@@ -296,7 +300,19 @@ def parse_ontology(data: Any, origin: str) -> Ontology:
     if missing:
         raise ConfigError(f"types missing from the ontology: {sorted(missing)}", origin)
     watched = frozenset(str(v) for v in data.get("watched_actors") or [])
-    return Ontology(version=str(data["version"]), watched=watched, rules=rules, origin=origin)
+    raw = data.get("relevance_mentions") or {}
+    if not isinstance(raw, dict) or not all(isinstance(v, int) and v >= 1 for v in raw.values()):
+        raise ConfigError("relevance_mentions: expected a mapping of actor -> count (1 or more)", origin)
+    mentions = {str(k): int(v) for k, v in raw.items()}
+    agents = frozenset(w.lower() for w in _strings(data.get("agent_nouns"), "agent_nouns", origin))
+    return Ontology(
+        version=str(data["version"]),
+        watched=watched,
+        rules=rules,
+        origin=origin,
+        relevance_mentions=mentions,
+        agent_nouns=agents,
+    )
 
 
 # --- cues ------------------------------------------------------------------------------------------
@@ -321,6 +337,11 @@ class Cues:
     stance: tuple[Cue, ...]
     hedges: tuple[Cue, ...]
     base_credibility: dict[Stance, int] = field(default_factory=dict)
+    modality: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Word forms that make an event ``future`` or ``hypothetical``, and verbs of ``planning``."""
+
+
+MODALITY_KINDS = ("future", "hypothetical", "planning")
 
 
 def parse_cues(data: Any, origin: str) -> Cues:
@@ -342,11 +363,20 @@ def parse_cues(data: Any, origin: str) -> Cues:
             for c in data.get("hedges") or []
         )
         base = {Stance(k): int(v) for k, v in (data.get("base_credibility") or {}).items()}
+        raw_modality = data.get("modality") or {}
+        if not isinstance(raw_modality, dict) or set(raw_modality) - set(MODALITY_KINDS):
+            raise ConfigError(f"modality: expected a mapping with keys {list(MODALITY_KINDS)}", origin)
+        modality = {
+            kind: frozenset(
+                str(w).lower() for w in _strings(raw_modality.get(kind), f"modality.{kind}", origin)
+            )
+            for kind in MODALITY_KINDS
+        }
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"invalid cue entry: {exc}", origin) from exc
     if set(base) != set(Stance) or not all(1 <= v <= 6 for v in base.values()):
         raise ConfigError("base_credibility needs every stance, each 1-6", origin)
-    return Cues(str(data.get("version") or ""), reporting, stance, hedges, base)
+    return Cues(str(data.get("version") or ""), reporting, stance, hedges, base, modality)
 
 
 # --- loading ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from watchfloor.extract.event_identity import EventKey, cluster_keys, same_event_keys
@@ -45,12 +46,13 @@ class EventCluster:
     event_ids: tuple[str, ...]
 
 
-def _actors(value: str | None) -> list[str]:
+@lru_cache(maxsize=4096)
+def _actors(value: str | None) -> tuple[str, ...]:
     """Canonical actors of a stored actor field (one, or several joined by commas)."""
     if not value:
-        return []
+        return ()
     found = (canonical_actor(part) for part in value.replace(";", ",").split(","))
-    return [a for a in found if a]
+    return tuple(a for a in found if a)
 
 
 def event_key(event: EventLike) -> EventKey:

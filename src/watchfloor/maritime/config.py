@@ -14,6 +14,8 @@ from watchfloor.vocabulary import read_vocabulary
 
 class GapConfig(BaseModel):
     min_hours: float = Field(gt=0)
+    disabling_min_shore_nm: float | None = Field(default=None, gt=0)
+    """Suspected disabling needs the gap to begin at least this far from shore; None: not tested."""
     coverage_cell_deg: float = Field(gt=0, le=10)
     good_reception_fraction: float = Field(ge=0, le=1)
 
@@ -35,6 +37,8 @@ class EncounterConfig(BaseModel):
 
 class LoiteringConfig(BaseModel):
     max_speed_knots: float = Field(gt=0)
+    min_shore_nm: float | None = Field(default=None, gt=0)
+    """Loitering needs the run's mean position at least this far from shore; None: not tested."""
     min_hours: float = Field(gt=0)
     max_gap_hours: float = Field(gt=0)
     port_exclusion_km: float = Field(ge=0)
@@ -43,6 +47,8 @@ class LoiteringConfig(BaseModel):
 class PortVisitConfig(BaseModel):
     min_hours: float = Field(ge=0)
     max_gap_hours: float = Field(gt=0)
+    stop_speed_knots: float | None = Field(default=None, ge=0)
+    """A visit needs at least one fix at or below this speed (GFW's port stop); None: no stop needed."""
 
 
 class IdentityConfig(BaseModel):

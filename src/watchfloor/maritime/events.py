@@ -19,6 +19,16 @@ from typing import Any
 DETECTOR_VERSION = "watchfloor-maritime-v1"
 """Versioned name of the detection rules; part of every event id."""
 
+SYNTHETIC_PREFIX = "synthetic_"
+"""Input files whose name starts with this are simulated (``watchfloor ais simulate`` writes
+``synthetic_ais_YYYYMMDD.csv``): events resting on them are SYNTHETIC and never evidence."""
+
+
+def is_synthetic_source(src_file: str) -> bool:
+    """Whether an input file (path or name) is a simulated one, by the scenario's naming rule."""
+    name = src_file.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.lower().startswith(SYNTHETIC_PREFIX)
+
 
 class EventKind(enum.StrEnum):
     """What a maritime event is."""
@@ -161,6 +171,12 @@ class MaritimeEvent:
         return "mev_" + hashlib.sha256(payload.encode()).hexdigest()[:24]
 
     @property
+    def synthetic(self) -> bool:
+        """True when any AIS row the event rests on comes from a simulated file: such an event
+        is shown under a SYNTHETIC label and never counted as evidence (stored as ``data["synthetic"]``)."""
+        return any(is_synthetic_source(p.src_file) for p in self.positions)
+
+    @property
     def listed(self) -> bool:
         """True when any vessel of the event links to a list entry on an identifier."""
         return any(link.strong for link in self.links)
@@ -177,6 +193,7 @@ class MaritimeEvent:
             "start": _iso(self.start),
             "end": _iso(self.end),
             "duration_hours": round(self.duration_hours, 3),
+            "synthetic": self.synthetic,
             "lat": self.lat,
             "lon": self.lon,
             "details": self.details,

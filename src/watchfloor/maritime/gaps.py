@@ -205,6 +205,9 @@ def _reception(gaps: pl.DataFrame, cover: pl.DataFrame, cfg: DetectionConfig) ->
     )
 
 
+DISABLING_RULE = "gfw-suspected-disabling-v2: gap >= min_hours, reception good, begins >= N nm from shore"
+
+
 def gap_events(
     trans: pl.DataFrame, cover: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]
 ) -> list[MaritimeEvent]:
@@ -217,8 +220,13 @@ def gap_events(
         pl.col("ts").dt.truncate("1h").alias("h1"),
     )
     gaps = _reception(gaps, cover, cfg).sort("gid")
+    shore_nm = cfg.gap.disabling_min_shore_nm
+    if shore_nm is not None:
+        from watchfloor.maritime.shore import far_from_shore
+
+        offshore = far_from_shore(gaps["p_lat"].to_numpy(), gaps["p_lon"].to_numpy(), shore_nm)
     events: list[MaritimeEvent] = []
-    for row in gaps.iter_rows(named=True):
+    for i, row in enumerate(gaps.iter_rows(named=True)):
         hours = max(0.0, (row["h1"] - row["h0"]).total_seconds() / 3600)
         fraction = row["hours_with_others"] / hours if hours else 0.0
         details: dict[str, Any] = {
@@ -236,6 +244,15 @@ def gap_events(
                 "good": fraction >= cfg.gap.good_reception_fraction and hours > 0,
             },
             "threshold_hours": cfg.gap.min_hours,
+        }
+        # GFW's suspected disabling (Welch et al. 2022): >= 12 h, where reception is good enough
+        # that the silence is unlikely to be a coverage hole, beginning >= 50 nm from shore.
+        far = None if shore_nm is None else bool(offshore[i])
+        details["suspected_disabling"] = {
+            "value": bool(details["reception"]["good"]) and far is not False,
+            "rule": DISABLING_RULE,
+            "min_shore_nm": shore_nm,
+            "begins_offshore": far,
         }
         events.append(
             MaritimeEvent(

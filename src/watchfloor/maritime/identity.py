@@ -37,8 +37,19 @@ def flag_of(mmsi: int) -> str:
     return mid_flags().get(mid, f"mid:{mid}")
 
 
+def valid_imo(imo: pl.Expr) -> pl.Expr:
+    """True where ``imo`` is a 7-digit IMO ship number whose check digit is right (the last digit is
+    the sum of the first six times 7, 6, 5, 4, 3, 2, modulo 10). Transponders broadcast 0, 1, 111,
+    their MMSI and other fill values in the IMO field; those are not identities."""
+    digits: list[pl.Expr] = [imo.floordiv(10**k).mod(10) for k in range(6, -1, -1)]
+    weighted = pl.sum_horizontal([d * w for d, w in zip(digits[:6], (7, 6, 5, 4, 3, 2), strict=True)])
+    valid: pl.Expr = imo.is_between(1_000_000, 9_999_999) & (weighted.mod(10) == digits[6])
+    return valid
+
+
 def normalise_static(static: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Static rows with names and call signs upper-cased, AIS padding ('@') and spaces collapsed."""
+    """Static rows with names and call signs upper-cased, AIS padding ('@') and spaces collapsed,
+    and IMO numbers kept only where their check digit is right."""
 
     def clean(col: str) -> pl.Expr:
         text = pl.col(col).str.replace_all("@", " ").str.replace_all(r"\s+", " ").str.strip_chars()
@@ -51,7 +62,7 @@ def normalise_static(static: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(
             clean("name"),
             clean("call_sign"),
-            pl.when(pl.col("imo") > 0).then(pl.col("imo")).alias("imo"),
+            pl.when(valid_imo(pl.col("imo"))).then(pl.col("imo")).alias("imo"),
             pl.col("src_file").cast(pl.String),
         )
     )
@@ -59,7 +70,7 @@ def normalise_static(static: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 def _values(static: pl.LazyFrame, key: str, attr: str, min_obs: int) -> pl.DataFrame:
     return (
-        static.filter(pl.col(attr).is_not_null())
+        static.filter(pl.col(attr).is_not_null() & pl.col(key).is_not_null())  # no IMO is no shared IMO
         .sort(["ts", "src_file", "src_line"])
         .group_by([key, attr])
         .agg(

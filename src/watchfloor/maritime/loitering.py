@@ -2,7 +2,8 @@
 
 Global Fishing Watch defines loitering as a vessel at an average speed below 2 knots, at least
 20 nm from shore; here every position of the run must be below the threshold and outside the
-exclusion distance of every watched port (no coastline is shipped). See docs/maritime.md.
+exclusion distance of every watched port, and the run's mean position at least ``min_shore_nm``
+from shore on the shipped land grid (:mod:`watchfloor.maritime.shore`). See docs/maritime.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def loitering_events(parts: list[pl.DataFrame], cfg: DetectionConfig) -> list[Ma
     if runs.height == 0:
         return []
     runs = runs.filter(pl.col("hours") >= cfg.loitering.min_hours)
+    shore = cfg.loitering.min_shore_nm
+    if shore is not None and runs.height:
+        from watchfloor.maritime.shore import far_from_shore
+
+        runs = runs.filter(pl.Series(far_from_shore(runs["lat"].to_numpy(), runs["lon"].to_numpy(), shore)))
     return [
         MaritimeEvent(
             kind=EventKind.LOITERING,
@@ -42,6 +48,7 @@ def loitering_events(parts: list[pl.DataFrame], cfg: DetectionConfig) -> list[Ma
                 "max_speed_knots": round(float(r["sog_max"]), 2),
                 "threshold_knots": cfg.loitering.max_speed_knots,
                 "threshold_hours": cfg.loitering.min_hours,
+                "min_shore_nm": shore,
             },
             positions=[
                 PositionRef(

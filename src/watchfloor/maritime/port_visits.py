@@ -1,7 +1,11 @@
 """Port visits: a vessel inside a watched port's circle, with arrival and departure.
 
 A visit is a run of positions inside one port's radius; a silence of up to ``max_gap_hours`` in
-port does not split it. Arrival is the first position inside, departure the last.
+port does not split it. Arrival is the first position inside, departure the last. As in Global
+Fishing Watch's port visits, the vessel must have stopped there (one fix at or below
+``stop_speed_knots``, GFW: < 0.2 kn; a run with no speed reported at all is kept) and stayed at
+least ``min_hours`` (GFW's carrier portal: 3 h). A ship passing through a port circle at speed is
+a transit, not a call.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ def port_visit_events(
     if runs.height == 0:
         return []
     runs = runs.filter(pl.col("hours") >= cfg.port_visit.min_hours)
+    stop = cfg.port_visit.stop_speed_knots
+    if stop is not None:
+        runs = runs.filter(pl.col("sog_min").is_null() | (pl.col("sog_min") <= stop))
     events = []
     for r in runs.iter_rows(named=True):
         port = ports[r["state"]]
@@ -46,6 +53,9 @@ def port_visit_events(
                     "departure": r["end"].isoformat(),
                     "hours": round(r["hours"], 3),
                     "positions": r["n"],
+                    "min_speed_knots": None if r["sog_min"] is None else round(float(r["sog_min"]), 2),
+                    "stop_speed_knots": stop,
+                    "threshold_hours": cfg.port_visit.min_hours,
                 },
                 positions=[
                     PositionRef(

@@ -32,6 +32,10 @@ class Port(BaseModel):
     lon: float = Field(ge=-180, le=180)
     radius_km: float = Field(gt=0, le=100)
     source: str = Field(min_length=1, description="Where the coordinates come from.")
+    source_url: str | None = Field(default=None, description="The page the coordinates were read on.")
+    verified: bool = Field(
+        default=False, description="A readable source gives this position to about 1 km (see ``source``)."
+    )
 
 
 class PortTable(BaseModel):

@@ -19,6 +19,7 @@ PIECE_AGGS = [
     pl.col("lon_u").sum().alias("lon_sum"),
     (pl.col("sog").fill_null(0) * 100).round().cast(pl.Int64).sum().alias("sog_sum"),
     pl.col("sog").max().alias("sog_max"),
+    pl.col("sog").min().alias("sog_min"),
     pl.col("lat").first().alias("first_lat"),
     pl.col("lon").first().alias("first_lon"),
     pl.col("src_file").first().alias("first_file"),
@@ -84,6 +85,7 @@ def stitch_runs(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.DataFrame
             pl.col("lon_sum").sum(),
             pl.col("sog_sum").sum(),
             pl.col("sog_max").max(),
+            pl.col("sog_min").min(),
             *[pl.col(c).first() for c in ("first_lat", "first_lon", "first_file", "first_line")],
             *[pl.col(c).last() for c in ("last_lat", "last_lon", "last_file", "last_line")],
         )

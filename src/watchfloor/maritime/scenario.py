@@ -296,7 +296,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     plans.append(angara)
 
     # --- LADY R meets a DPRK cargo ship at sea (E1), both slow for 4.5 h: encounter + loitering.
-    meet = (42.38, 131.55)
+    meet = (42.25, 131.55)  # >= 20 nm from shore on the land grid (GFW loitering), checked 2026-12-03
     te0 = START + timedelta(days=1, hours=6)
     te1 = te0 + timedelta(hours=4, minutes=30)
     lady = Plan(ship("LADY R", "UCJD3", 70), START)
@@ -324,7 +324,7 @@ def generate(days: int = 7, background: int = 30, seed: int = 7, interval_s: flo
     # --- MAIA-1 loiters alone at sea, then goes dark on the way to Rajin and reappears in port.
     maia = Plan(ship("MAIA-1", "UDKP9", 70), START)
     visit(maia, "vostochny", maia.stay(8, berth["vostochny"]))
-    loiter_at = (42.42, 132.20)
+    loiter_at = (42.30, 132.20)  # >= 20 nm from shore on the land grid, checked 2026-12-03
     out_leg = [*route("vostochny_hub")[:6], loiter_at]
     maia.sail(out_leg, 12)
     lo0, lo1 = maia.stay(3.5, loiter_at, status=1)

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchfloor.assess.assessment import Assessment
-from watchfloor.assess.grading import CREDIBILITY_MEANING, RELIABILITY_MEANING
-from watchfloor.assess.indicators import IndicatorResult
+from watchfloor.assess.evidence import is_synthetic_document, is_synthetic_maritime
+from watchfloor.assess.grading import CREDIBILITY_MEANING, RELIABILITY_MEANING, Grade
+from watchfloor.assess.indicators import IndicatorResult, SourceSummary
 from watchfloor.assess.policy import Status
 from watchfloor.assess.review import audit_log
 from watchfloor.graph.actors import actor_name
@@ -52,6 +53,9 @@ th,td{border:1px solid #d1d5db;padding:4px 6px;text-align:left;vertical-align:to
 sup a{text-decoration:none}ol.footnotes{font-size:12px}ol.footnotes li{margin-bottom:6px}
 blockquote{margin:2px 0 2px 12px;padding-left:8px;border-left:3px solid #d1d5db;color:#374151}
 .small{font-size:12px;color:#4b5563}.judgement{margin:6px 0}
+.synthetic{background:#7c3aed;color:#fff;font-weight:bold;padding:0 4px;border-radius:3px;font-size:11px}
+.warning{background:#fef3c7;border-left:6px solid #b45309;padding:8px 12px}
+.no-evidence .level{font-size:20px;font-weight:bold;color:#b45309}
 """
 
 
@@ -91,7 +95,7 @@ class _Citer:
             self._docs[document_id] = self.session.get(Document, document_id)
         return self._docs[document_id]
 
-    def span(self, provenance_id: str, grade: str | None = None) -> str:
+    def span(self, provenance_id: str, grade: Grade | None = None) -> str:
         row = self.session.get(Provenance, provenance_id)
         if row is None or row.document_id is None:
             return ""
@@ -103,7 +107,7 @@ class _Citer:
         body = (
             f"<b>{escape(document.source or 'unknown source')}</b>{title}, "
             f"{document.published.isoformat() if document.published else 'undated'}"
-            f"{', graded ' + escape(grade) if grade else ''}; document {escape(document.id[:16])}, "
+            f"{_graded(grade)}; document {escape(document.id[:16])}, "
             f"characters {row.start}-{row.end}:<blockquote>{escape(quote)}</blockquote>"
             f'<span class="small">{escape(document.origin)}</span>'
         )
@@ -124,7 +128,9 @@ class _Citer:
             where += f" ({row.lat:.3f}, {row.lon:.3f})"
         other = f" with MMSI {row.other_mmsi}" if row.other_mmsi else ""
         body = (
-            f"<b>AIS {escape(row.kind.replace('_', ' '))}</b>: {escape(row.vessel_name or 'unnamed vessel')} "
+            (SYNTHETIC_LABEL if is_synthetic_maritime(row.data) else "")
+            + f"<b>AIS {escape(row.kind.replace('_', ' '))}</b>: "
+            f"{escape(row.vessel_name or 'unnamed vessel')} "
             f"(MMSI {row.mmsi}{', IMO ' + str(row.imo) if row.imo else ''}){other}{where}, "
             f"{row.start.isoformat()} to {row.end.isoformat()}; event {escape(row.id)}"
             + (f"; AIS rows {cited}" if cited else "")
@@ -151,6 +157,18 @@ class _Citer:
         return self.notes.cite("list_entry", key, body)
 
 
+SYNTHETIC_LABEL = (
+    "<span class='synthetic' title='simulated data: never counted as evidence'>SYNTHETIC</span> "
+)
+
+
+def _graded(grade: Grade | None) -> str:
+    """``, graded B2 (the rule that gave it)``: the one grade a claim has wherever it is shown."""
+    if grade is None:
+        return ""
+    return f", graded <b>{escape(grade.code)}</b> <span class='small'>({escape(grade.explanation)})</span>"
+
+
 def _actors(value: str | None) -> str:
     """Readable actor names of a stored actor field (``kp,ru`` -> ``North Korea, Russia``)."""
     if not value:
@@ -163,19 +181,28 @@ def _status(status: Status | str) -> str:
     return f'<span class="status st-{escape(value)}">{escape(value.replace("_", " "))}</span>'
 
 
-def _claim_refs(citer: _Citer, result: IndicatorResult, roles: tuple[str, ...] = ("supports",)) -> str:
+def _claim_refs(
+    citer: _Citer, result: IndicatorResult, grades: dict[str, Grade], roles: tuple[str, ...] = ("supports",)
+) -> str:
     refs: list[str] = []
     for claim in result.claims:
         if claim.role in roles:
-            refs.extend(citer.span(s, claim.grade.code) for s in claim.span_ids)
+            refs.extend(citer.span(s, grades.get(claim.claim_id, claim.grade)) for s in claim.span_ids)
     for item in result.maritime:
         refs.append(citer.ais(item.maritime_id))
     return "".join(r for r in refs if r)
 
 
-def _judgement(result: IndicatorResult, citer: _Citer) -> str:
+def _source_grade(source: SourceSummary, grades: dict[str, Grade]) -> str:
+    """A document source is shown with the grade of its best claim (the claim's one grade)."""
+    if source.best_claim and source.best_claim in grades:
+        return grades[source.best_claim].code
+    return source.best_grade
+
+
+def _judgement(result: IndicatorResult, citer: _Citer, grades: dict[str, Grade]) -> str:
     best = max((s for s in result.sources if s.kind != "analyst"), key=lambda s: s.weight, default=None)
-    grade = best.best_grade if best else "F6"
+    grade = _source_grade(best, grades) if best else "F6"
     meaning = (
         f"best source {grade}: {RELIABILITY_MEANING.get(grade[:1], '')}, "
         f"{CREDIBILITY_MEANING.get(int(grade[1:]) if grade[1:].isdigit() else 6, '')}"
@@ -185,10 +212,10 @@ def _judgement(result: IndicatorResult, citer: _Citer) -> str:
             f"Reporting only speculates that {escape(result.statement)}; "
             f"we cannot assess its likelihood on this evidence"
         )
-        refs = _claim_refs(citer, result, ("speculates",))
+        refs = _claim_refs(citer, result, grades, ("speculates",))
     else:
         text = f"It is <b>{escape(result.estimate.value)}</b> that {escape(result.statement)}"
-        refs = _claim_refs(citer, result)
+        refs = _claim_refs(citer, result, grades)
     sources = "; ".join(s.label for s in result.sources if s.counts) or "none"
     denials = ""
     if result.denials:
@@ -197,7 +224,9 @@ def _judgement(result: IndicatorResult, citer: _Citer) -> str:
             + ", ".join(sorted({escape(d.speaker) for d in result.denials}))
             + (" (a denial by an accused party is recorded, not treated as refutation)")
         )
-        denials += "".join(citer.span(s) for d in result.denials for s in d.span_ids) + "."
+        denials += (
+            "".join(citer.span(s, grades.get(d.claim_id)) for d in result.denials for s in d.span_ids) + "."
+        )
     return (
         f'<p class="judgement">{text}{refs}. {_status(result.status)} — {result.independent_sources} '
         f"independent source(s): {escape(sources)}; {escape(meaning)}; "
@@ -235,9 +264,15 @@ def _event_rows(session: Session, citer: _Citer, assessment: Assessment) -> str:
                     Provenance.subject_id.in_([claim.id]), Provenance.kind == "document_span"
                 )
             ).all()
-            refs.extend(citer.span(s.id, f"{claim.reliability}{claim.credibility}") for s in spans)
+            document = citer.doc(claim.document_id)
+            synthetic = document is not None and is_synthetic_document(document.meta)
+            grade = assessment.claim_grades.get(claim.id)
+            refs.extend(citer.span(s.id, grade) for s in spans)
             tellers.append(
-                f"{escape(claim.speaker)} ({escape(claim.stance)}{', hedged' if claim.hedged else ''})"
+                (SYNTHETIC_LABEL if synthetic else "")
+                + f"{escape(claim.speaker)} ({escape(claim.stance)}{', hedged' if claim.hedged else ''}"
+                + (f", {escape(grade.code)}" if grade else "")
+                + ")"
             )
         cls = ' class="rejected"' if event.status == "rejected" else ""
         actors = f"{escape(_actors(event.source_actor))} → {escape(_actors(event.target_actor))}"
@@ -267,14 +302,20 @@ def _maritime_rows(session: Session, citer: _Citer, assessment: Assessment) -> s
     cited = {m.maritime_id for r in assessment.indicators for m in r.maritime}
     statement = select(MaritimeEvent).order_by(MaritimeEvent.start, MaritimeEvent.id)
     rows = []
+    simulated = 0
     for row in session.scalars(statement):
         if as_of is not None and row.start.date() > as_of:
             continue
         if row.id not in cited and not row.list_entries:
             continue
+        synthetic = is_synthetic_maritime(row.data)
+        simulated += synthetic
         lists = "".join(citer.list_entry(str(k)) for k in row.list_entries or [])
+        label = SYNTHETIC_LABEL + "simulation, not evidence: " if synthetic else ""
+        opening = "<tr class='synthetic-row'>" if synthetic else "<tr>"
         rows.append(
-            f"<tr><td>{escape(row.kind)}</td><td>{escape(row.vessel_name or '')}</td><td>{row.mmsi}</td>"
+            f"{opening}<td>{label}{escape(row.kind)}</td><td>{escape(row.vessel_name or '')}</td>"
+            f"<td>{row.mmsi}</td>"
             f"<td>{row.imo or ''}</td><td>{escape(row.port or '')}</td>"
             f"<td>{row.start.date().isoformat()}</td>"
             f"<td>{escape(', '.join(map(str, row.list_entries or [])))}{lists}</td>"
@@ -282,8 +323,15 @@ def _maritime_rows(session: Session, citer: _Citer, assessment: Assessment) -> s
         )
     if not rows:
         return "<p>No AIS event involves a list-linked vessel or backs an indicator.</p>"
+    warning = (
+        f"<p class='warning'>{SYNTHETIC_LABEL}{simulated} AIS event(s) below come from a simulation: "
+        "they are shown to demonstrate the maritime path and are never counted as a source or as "
+        "corroboration.</p>"
+        if simulated
+        else ""
+    )
     return (
-        "<table><tr><th>kind</th><th>vessel</th><th>MMSI</th><th>IMO</th><th>port</th><th>date</th>"
+        warning + "<table><tr><th>kind</th><th>vessel</th><th>MMSI</th><th>IMO</th><th>port</th><th>date</th>"
         "<th>list entries</th><th>AIS</th></tr>" + "".join(rows) + "</table>"
     )
 
@@ -353,15 +401,36 @@ def render_brief(session: Session, assessment: Assessment, *, title: str | None 
         f"{assessment.counts.get('maritime_events', 0)} "
         "AIS events.</p>",
         "<h2>Key judgements</h2>",
-        f"<div class='stage'><div class='level'>Stage {stage.level}: {escape(stage.name)}</div>"
-        f"<p>{escape(assessment.explanation)}</p><p>Options this stage opens: "
-        + " ".join(escape(o) for o in stage.options)
-        + (f" First supported on {stage.first_supported.isoformat()}." if stage.first_supported else "")
-        + "</p></div>",
     ]
+    grades = assessment.claim_grades
+    if assessment.no_evidence:
+        parts.append(
+            "<div class='warning no-evidence'><div class='level'>No evidence: nothing is assessed</div>"
+            "<p>The store holds no claim from any report and no real AIS event, so this brief makes no "
+            "judgement and supports no stage. Ingest reports or AIS, or check that the store is the "
+            f"one you meant.</p><p class='small'>{escape(assessment.explanation)}</p></div>"
+        )
+    else:
+        parts.append(
+            f"<div class='stage'><div class='level'>Stage {stage.level}: {escape(stage.name)}</div>"
+            f"<p>{escape(assessment.explanation)}</p><p>Options this stage opens: "
+            + " ".join(escape(o) for o in stage.options)
+            + (f" First supported on {stage.first_supported.isoformat()}." if stage.first_supported else "")
+            + "</p></div>"
+        )
+    set_aside = assessment.counts.get("synthetic_claims_ignored", 0) + assessment.counts.get(
+        "synthetic_maritime_ignored", 0
+    )
+    if set_aside:
+        parts.append(
+            f"<p class='warning'>{SYNTHETIC_LABEL}{set_aside} synthetic record(s) "
+            f"({assessment.counts.get('synthetic_claims_ignored', 0)} claim(s), "
+            f"{assessment.counts.get('synthetic_maritime_ignored', 0)} AIS event(s)) were set aside: "
+            "simulated data never counts as a source or as corroboration.</p>"
+        )
     for result in sorted(assessment.indicators, key=lambda r: -r.status.rank):
         if result.status is not Status.NOT_OBSERVED:
-            parts.append(_judgement(result, citer))
+            parts.append(_judgement(result, citer, grades))
     not_seen = [r.name for r in assessment.indicators if r.status is Status.NOT_OBSERVED]
     if not_seen:
         parts.append(f"<p class='judgement'>Not observed in the evidence: {escape('; '.join(not_seen))}.</p>")
@@ -397,6 +466,13 @@ def render_brief(session: Session, assessment: Assessment, *, title: str | None 
     ]
     chart_end = assessment.as_of or (max(seen) + timedelta(days=45) if seen else as_of)
     parts.append(timeline_svg(rows, assessment.stage_timeline, chart_end))
+    undated = assessment.counts.get("undated_claims", 0)
+    if undated:
+        parts.append(
+            f"<p class='small undated'>{undated} undated claim(s) (no publication, claim or event date) "
+            "count in the current statuses but are not placed on the timeline: no other report's date "
+            "is lent to them.</p>"
+        )
     if assessment.cooperation is not None:
         parts.append(
             f"<p class='small'>Degree of cooperation (a summary beside the stage, never instead of it): "
@@ -408,7 +484,7 @@ def render_brief(session: Session, assessment: Assessment, *, title: str | None 
     )
     for result in assessment.indicators:
         sources = "<br>".join(
-            f"{escape(s.label)} ({escape(s.best_grade)}, weight {s.weight:g}"
+            f"{escape(s.label)} ({escape(_source_grade(s, grades))}, weight {s.weight:g}"
             f"{'' if s.counts else ', too weak'})"
             + (
                 f" <span class='small'>[{escape('; '.join(s.joined_because))}]</span>"

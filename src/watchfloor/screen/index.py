@@ -397,6 +397,16 @@ class ScreenIndex:
                 forms.append(form_id)
         return out
 
+    def forms_of(self, position: int) -> list[int]:
+        """Every name form of the entry at ``position`` (built once, on first use)."""
+        table = getattr(self, "_entry_forms", None)
+        if table is None or len(table) != len(self.entries):
+            table = [[] for _ in self.entries]
+            for form_id, form in enumerate(self.forms):
+                table[form.entry].append(form_id)
+            self._entry_forms: list[list[int]] = table
+        return list(table[position])
+
     def by_identifier(self, scheme: IdScheme, value: str) -> list[int]:
         """Entries carrying this identifier (normalised value)."""
         return list(self.id_postings.get(f"{scheme.value}:{normalise_identifier(scheme, value)}", []))

@@ -21,7 +21,7 @@ from watchfloor.screen.index import BuildStats, IndexedEntry, NameForm, ScreenIn
 from watchfloor.screen.names import Token
 from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind
 
-FORMAT = "watchfloor-screen-index/2"
+FORMAT = "watchfloor-screen-index/3"
 """Bumped whenever what is written changes; files of another format are rebuilt."""
 
 

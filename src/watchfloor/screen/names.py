@@ -17,6 +17,7 @@ from functools import lru_cache
 from rigour.names.org_types import replace_org_types_compare
 from rigour.text.translit import ascii_text
 
+from watchfloor.errors import ConfigError
 from watchfloor.screen.translit import (
     cyrillic_to_latin,
     hangul_to_latin,
@@ -25,6 +26,7 @@ from watchfloor.screen.translit import (
     korean_key,
     russian_key,
 )
+from watchfloor.vocabulary import read_vocabulary
 
 
 class Script(enum.StrEnum):
@@ -108,16 +110,91 @@ def _org_types(text: str) -> str:
     return replace_org_types_compare(text, generic=True)
 
 
+@dataclass(frozen=True)
+class NameVocabulary:
+    """``names.yaml``: country phrases folded in organisation names, and Korean in Cyrillic."""
+
+    phrases: dict[tuple[str, ...], str]
+    """Word sequence -> canonical token (``("north", "korea")`` -> ``dprk``)."""
+    longest: int
+    korean_surnames: frozenset[str]
+    korean_syllables: dict[str, str]
+    origin: str
+
+
+@lru_cache(maxsize=1)
+def name_vocabulary() -> NameVocabulary:
+    """The shipped ``watchfloor/screen/names.yaml`` (it shapes the index, so it is not replaced
+    per user: a different table would need a different index)."""
+    data, origin = read_vocabulary("watchfloor.screen", "names.yaml")
+    try:
+        phrases = {
+            tuple(phrase.split()): str(canonical)
+            for canonical, written in data["phrases"].items()
+            for phrase in written
+        }
+        surnames = frozenset(str(s) for s in data["korean_surnames_cyrillic"])
+        syllables = {str(k): str(v) for k, v in data["korean_syllables_cyrillic"].items()}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"malformed name vocabulary: {exc}", origin) from exc
+    return NameVocabulary(phrases, max(map(len, phrases)), surnames, syllables, origin)
+
+
+def fold_phrases(parts: list[str]) -> list[str]:
+    """Replace country phrases by their canonical token, longest first (``north korea`` -> ``dprk``)."""
+    vocabulary = name_vocabulary()
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for size in range(min(vocabulary.longest, len(parts) - i), 0, -1):
+            canonical = vocabulary.phrases.get(tuple(parts[i : i + size]))
+            if canonical is not None:
+                out.append(canonical)
+                i += size
+                break
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
+
+
 def tokenize(name: str, *, organisation: bool = False) -> tuple[Token, ...]:
     """Split a name in any script into tokens (hyphens, commas and dots separate parts).
 
     With ``organisation``, spelt-out legal forms are first rewritten to their generic short form
-    (``Limited Liability Company`` -> ``llc``), as OpenSanctions' rigour does for comparison.
+    (``Limited Liability Company`` -> ``llc``), as OpenSanctions' rigour does for comparison, and
+    country phrases to one token (``Democratic People's Republic of Korea`` -> ``dprk``).
     """
     text = latinize(name)
     if organisation:
-        text = _org_types(text)
+        parts = fold_phrases([part for part in _SPLIT.split(text) if part])
+        text = _org_types(" ".join(parts))
     return tuple(make_token(part) for part in _SPLIT.split(text) if part)
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+
+
+def korean_in_cyrillic(name: str) -> tuple[Token, ...] | None:
+    """A Korean name written in Cyrillic (``Ким Чен Ын``), in the Latin spelling the lists use
+    (``kim jong un``); ``None`` when the name does not look Korean.
+
+    Russian writes Korean syllables by its own conventions (Kontsevich, and older press
+    spellings): read letter by letter, ``Чен Ын`` would become ``chen yn`` and meet nothing.
+    """
+    words = [w.lower() for w in _CYRILLIC_WORD.findall(unicodedata.normalize("NFC", name))]
+    if not 2 <= len(words) <= 5 or any(len(w) > 5 for w in words):
+        return None
+    vocabulary = name_vocabulary()
+    if words[0] not in vocabulary.korean_surnames and words[-1] not in vocabulary.korean_surnames:
+        return None
+    parts = []
+    for word in words:
+        latin = vocabulary.korean_syllables.get(word)
+        if latin is None:
+            latin = cyrillic_to_latin(word.replace("ы", "у")).lower()
+        parts.append(latin)
+    return tuple(make_token(part) for part in parts)
 
 
 def joined_variants(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:

@@ -30,12 +30,15 @@ A match is a score >= :data:`DEFAULT_THRESHOLD`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from watchfloor.errors import WatchfloorError
+from watchfloor.screen.dates import parse_birth_date
 from watchfloor.screen.index import (
     ORGANISATION_SCHEMAS,
     IndexedEntry,
@@ -43,7 +46,7 @@ from watchfloor.screen.index import (
     ScreenIndex,
     normalise_identifier,
 )
-from watchfloor.screen.names import Token, joined_variants, tokenize
+from watchfloor.screen.names import Token, joined_variants, korean_in_cyrillic, tokenize
 from watchfloor.sources.lists.parsing import country_code
 from watchfloor.sources.lists.records import Identifier, IdScheme, NameKind, Schema
 
@@ -64,6 +67,10 @@ _COMPATIBLE: dict[Schema, frozenset[Schema]] = {
     Schema.VESSEL: frozenset({Schema.VESSEL}),
     Schema.AIRPLANE: frozenset({Schema.AIRPLANE}),
 }
+
+
+MARKED_SCHEMAS = frozenset({Schema.VESSEL, Schema.AIRPLANE})
+"""Entries whose names carry marks (``Lady R``, ``Sparta IV``) rather than initials."""
 
 
 class Outcome(enum.StrEnum):
@@ -119,6 +126,18 @@ class FieldResult:
 
 
 @dataclass(frozen=True)
+class FeatureResult:
+    """One named feature of a feature-based algorithm (v2) that fired: its value in [0, 1], its
+    weight (from the weights file) and what it added (value x weight)."""
+
+    feature: str
+    value: float
+    weight: float
+    contribution: float
+    detail: str
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything behind a score, in reviewer terms."""
 
@@ -127,6 +146,8 @@ class Explanation:
     name: NameAlignment | None
     fields: list[FieldResult]
     summary: str
+    features: list[FeatureResult] = field(default_factory=list)
+    """v2: every feature that fired, with its weight (v1 explains through ``fields``)."""
 
 
 @dataclass
@@ -141,6 +162,14 @@ class Query:
     """Nationality / country: ISO codes or names."""
     gender: str | None = None
     identifiers: list[Identifier] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Read a written date of birth (``21/05/1955``) into ISO form, or refuse it
+        (:class:`~watchfloor.screen.dates.BirthDateError`): a mis-read date would be a false conflict.
+        An ISO date with a typo (``1974-01-32``) is kept as written (see ``parse_birth_date``)."""
+        if self.birth_date is not None:
+            text = self.birth_date.strip()
+            self.birth_date = parse_birth_date(text, strict=False) if text else None
 
     @classmethod
     def for_vessel(cls, name: str | None = None, imo: str | None = None, mmsi: str | None = None) -> Query:
@@ -235,7 +264,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
 def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     if q.text == c.text:
         return 1.0, PairHow.EXACT
-    if q.korean == c.korean or q.russian == c.russian:
+    if _is_number(q.text) or _is_number(c.text):
+        return 0.0, None  # a number (2, IV) meets only itself: Sparta II is not Sparta III
+    if q.korean == c.korean:
+        return 0.95, PairHow.SPELLING
+    if q.russian == c.russian and (len(q.text) > 4 or len(c.text) > 4):
+        # short parts are Korean syllables more often than Russian names: the Russian key's
+        # yo/jo/e folding would make Jong and Yong one name
         return 0.95, PairHow.SPELLING
     lq, lc = len(q.text), len(c.text)
     if lq == 1 or lc == 1:
@@ -245,10 +280,9 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     if q.joined or c.joined or abs(lq - lc) > max(lq, lc) * 0.4:
         return 0.0, None
     sim = OSA.normalized_similarity(q.text, c.text, score_cutoff=_TYPO_FLOOR)
-    folded = max(
-        OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR),
-        OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR),
-    )
+    folded = OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR)
+    if max(lq, lc) > 4:
+        folded = max(folded, OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR))
     best = max(sim, folded * 0.95)
     swapped = best < 0.85 and lq == lc and lq >= 4 and sorted(q.text) == sorted(c.text)
     if swapped and OSA.distance(q.text, c.text) == 1:  # two letters swapped: Faiz/Afiz, Lakhal/Lakahl
@@ -260,14 +294,16 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
     return best, PairHow.TYPO
 
 
-def align(
+def pair_tokens(
     query: tuple[Token, ...],
-    query_weights: tuple[float, ...],
-    form: NameForm,
+    listed: tuple[Token, ...],
     cache: dict[tuple[str, str], tuple[float, PairHow | None]],
-) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
-    """Align tokens one to one, best pairs first; return the weighted name score and the pairs."""
-    listed = form.tokens
+    marks: bool = False,
+) -> list[tuple[int, int, float, PairHow]]:
+    """Pair query and list tokens one to one, most similar pairs first: ``(i, j, sim, how)``.
+
+    With ``marks`` (vessels, aircraft) a single letter is a mark of the name (``Lady R``), never
+    an initial: it meets only the same letter."""
     pairs: list[tuple[float, int, int, PairHow]] = []
     for i, q in enumerate(query):
         for j, c in enumerate(listed):
@@ -275,7 +311,7 @@ def align(
             found = cache.get(key)
             if found is None:
                 found = cache[key] = token_similarity(q, c)
-            if found[1] is not None:
+            if found[1] is not None and not (marks and found[1] is PairHow.INITIAL):
                 pairs.append((found[0], i, j, found[1]))
     pairs.sort(key=lambda p: -p[0])
     used_q: set[int] = set()
@@ -287,6 +323,20 @@ def align(
         used_q.add(i)
         used_c.add(j)
         chosen.append((i, j, sim, how))
+    return chosen
+
+
+def align(
+    query: tuple[Token, ...],
+    query_weights: tuple[float, ...],
+    form: NameForm,
+    cache: dict[tuple[str, str], tuple[float, PairHow | None]],
+    marks: bool = False,
+) -> tuple[float, list[tuple[int, int, float, PairHow]]]:
+    """Align tokens one to one (:func:`pair_tokens`); return the weighted name score and the pairs."""
+    listed = form.tokens
+    chosen = pair_tokens(query, listed, cache, marks)
+    used_c = {j for _, j, _, _ in chosen}
     if not any(how is not PairHow.INITIAL for _, _, _, how in chosen):
         return 0.0, chosen  # initials alone never make a name match
     wc = form.weights
@@ -311,20 +361,35 @@ _NUMERALS = frozenset({
 })  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def _is_number(text: str) -> bool:
     return text.isdigit() or text in _NUMERALS
 
 
+def is_mark(text: str, marks: bool) -> bool:
+    """A number (``2``, ``IV``) or, for vessels and aircraft (``marks``), a single letter
+    (``Lady R``): the part of a name that tells two of the same kind apart."""
+    return _is_number(text) or (marks and len(text) == 1 and text.isalpha())
+
+
 def _numbered_apart(
-    query: tuple[Token, ...], listed: tuple[Token, ...], chosen: list[tuple[int, int, float, PairHow]]
+    query: tuple[Token, ...],
+    listed: tuple[Token, ...],
+    chosen: list[tuple[int, int, float, PairHow]],
+    marks: bool = False,
 ) -> bool:
-    """True when both names carry a number (``Sparta IV`` / ``Sparta II``) left unaligned: then
-    they are different vessels or companies, however alike written without spaces."""
+    """True when both names carry a number (``Sparta IV`` / ``Sparta II``), or for vessels a
+    letter (``Lady R`` / ``Lady D``), left unaligned: then they are different vessels or
+    companies, however alike written without spaces."""
     used_q = {i for i, _, _, _ in chosen}
     used_c = {j for _, j, _, _ in chosen}
-    return any(_is_number(t.text) for k, t in enumerate(query) if k not in used_q) and any(
-        _is_number(t.text) for k, t in enumerate(listed) if k not in used_c
+    return any(is_mark(t.text, marks) for k, t in enumerate(query) if k not in used_q) and any(
+        is_mark(t.text, marks) for k, t in enumerate(listed) if k not in used_c
     )
+
+
+MARKS_APART = -0.35
+"""What a different number or vessel letter left unaligned on both sides costs (v1)."""
 
 
 def whole_similarity(a: str, b: str) -> float:
@@ -409,6 +474,10 @@ class _Prepared:
     weights: list[tuple[float, ...]] = field(default_factory=list)
     concats: list[str] = field(default_factory=list)
     cache: dict[tuple[str, str], tuple[float, PairHow | None]] = field(default_factory=dict)
+    idf: Callable[[str], float] = lambda _text: 1.0
+    """The index's rarity weight of a token text."""
+    idf_table: dict[str, float] = field(default_factory=dict)
+    """Rarity weights looked up for this query so far (v2)."""
 
 
 def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
@@ -420,6 +489,9 @@ def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
         folded = tokenize(query.name, organisation=True)
         if folded != tokens:
             variants.append(folded)
+    korean = korean_in_cyrillic(query.name) if query.name else None
+    if korean is not None and korean != tokens:
+        variants.extend([korean, *joined_variants(korean)])
     countries = {c for c in (country_code(v) for v in query.countries) if c}
     checks: list[IdentifierCheck] = []
     strong: list[tuple[IdScheme, str]] = []
@@ -438,7 +510,7 @@ def _prepare(query: Query, index: ScreenIndex) -> _Prepared:
         (strong if check.valid else weak).append((ident.scheme, value))
     weights = [tuple(index.idf(t.text) for t in v) for v in variants]
     concats = ["".join(t.text for t in v) for v in variants]
-    return _Prepared(query, variants, countries, checks, strong, weak, weights, concats)
+    return _Prepared(query, variants, countries, checks, strong, weak, weights, concats, idf=index.idf)
 
 
 def _compatible(query: Schema | None, entry: Schema) -> bool:
@@ -447,14 +519,14 @@ def _compatible(query: Schema | None, entry: Schema) -> bool:
     return entry in _COMPATIBLE.get(query, frozenset({query}))
 
 
-def _best_name(prepared: _Prepared, forms: Iterable[NameForm]) -> NameAlignment | None:
+def _best_name(prepared: _Prepared, forms: Iterable[NameForm], marks: bool = False) -> NameAlignment | None:
     """The best-scoring alignment of any query variant with any of the given name forms."""
     best_score = -1.0
     best: tuple[NameForm, int, list[tuple[int, int, float, PairHow]]] | None = None
     for form in forms:
         for number, variant in enumerate(prepared.variants):
-            score, chosen = align(variant, prepared.weights[number], form, prepared.cache)
-            if len(variant) > 1 and score < 0.9 and not _numbered_apart(variant, form.tokens, chosen):
+            score, chosen = align(variant, prepared.weights[number], form, prepared.cache, marks)
+            if len(variant) > 1 and score < 0.9 and not _numbered_apart(variant, form.tokens, chosen, marks):
                 whole = whole_similarity(prepared.concats[number], form.concat) * 0.95
                 if whole > score:
                     score = whole
@@ -490,9 +562,22 @@ def _score_entry(
     threshold: float,
 ) -> Match:
     fields: list[FieldResult] = []
-    alignment = _best_name(prepared, forms) if forms else None
+    marks = item.entry.schema in MARKED_SCHEMAS
+    alignment = _best_name(prepared, forms, marks) if forms else None
     score = alignment.score if alignment is not None else 0.0
     query = prepared.query
+    if alignment is not None:
+        left = [t for t in alignment.unmatched_query if is_mark(t, marks)]
+        right = [t for t in alignment.unmatched_list if is_mark(t, marks)]
+        if left and right:
+            fields.append(
+                FieldResult(
+                    "name_marks", Outcome.CONFLICT,
+                    f"{' '.join(left)} vs listed {' '.join(right)}: another number or letter, another one",
+                    MARKS_APART,
+                )
+            )  # fmt: skip
+            score += MARKS_APART
     if query.birth_date and item.entry.schema in (Schema.PERSON, Schema.LEGAL_ENTITY):
         result = _compare_dob(query.birth_date, item.birth_dates)
         fields.append(result)
@@ -565,16 +650,45 @@ def _score_entry(
     )
 
 
+ALGORITHMS = ("watchfloor-name-v1", "watchfloor-name-v2")
+"""The scoring algorithms, oldest first; ``None`` selects :data:`ALGORITHM`."""
+
+EntryScorer = Callable[[_Prepared, IndexedEntry, list[NameForm], float], Match]
+
+
+def scorer(algorithm: str | None) -> tuple[EntryScorer, float]:
+    """The per-entry scoring function of an algorithm and its default threshold."""
+    if algorithm is None or algorithm == ALGORITHM:
+        return _score_entry, DEFAULT_THRESHOLD
+    if algorithm == ALGORITHMS[1]:
+        from watchfloor.screen import score_v2  # score_v2 builds on this module
+
+        return score_v2.score_entry, score_v2.default_threshold()
+    raise UnknownAlgorithmError(
+        f"unknown scoring algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}"
+    )
+
+
+class UnknownAlgorithmError(WatchfloorError, ValueError):
+    """An algorithm name that is not one of :data:`ALGORITHMS`."""
+
+
 def screen_full(
     query: Query,
     index: ScreenIndex,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     limit: int = 10,
     candidates: int = 20,
     min_coverage: float = 0.4,
+    algorithm: str | None = None,
 ) -> ScreenResult:
-    """Screen one query against the index; matches best first, with identifier validation."""
+    """Screen one query against the index; matches best first, with identifier validation.
+
+    ``algorithm`` is one of :data:`ALGORITHMS` (default v1); ``threshold`` defaults to the
+    algorithm's own."""
+    score_entry, default = scorer(algorithm)
+    limit_score = default if threshold is None else threshold
     prepared = _prepare(query, index)
     wanted: dict[int, list[int]] = {}
     if prepared.variants:
@@ -592,13 +706,58 @@ def screen_full(
         if not _compatible(query.schema, item.entry.schema):
             continue
         forms = [index.forms[f] for f in form_ids]
-        matches.append(_score_entry(prepared, item, forms, threshold))
+        matches.append(score_entry(prepared, item, forms, limit_score))
     matches.sort(key=lambda m: (-m.score, m.key))
     return ScreenResult(query, matches[:limit], prepared.checks)
 
 
+def score_entries(
+    query: Query,
+    index: ScreenIndex,
+    positions: Iterable[int],
+    *,
+    threshold: float | None = None,
+    algorithm: str | None = None,
+    exclude_names: frozenset[str] = frozenset(),
+) -> list[Match]:
+    """Score a query against chosen entries over all their names, with no candidate stage
+    (pairwise evaluation, a reviewer's second look). Names in ``exclude_names`` are left out
+    (to compare an alias with the entry's other names)."""
+    score_entry, default = scorer(algorithm)
+    limit_score = default if threshold is None else threshold
+    prepared = _prepare(query, index)
+    out = []
+    for position in positions:
+        forms = [index.forms[f] for f in index.forms_of(position)]
+        forms = [f for f in forms if f.value not in exclude_names]
+        out.append(score_entry(prepared, index.entries[position], forms, limit_score))
+    return out
+
+
+def candidate_entries(
+    query: Query, index: ScreenIndex, *, candidates: int = 20, min_coverage: float = 0.4
+) -> set[int]:
+    """The entries the candidate stage proposes for a query (by name and identifiers)."""
+    prepared = _prepare(query, index)
+    found: set[int] = set()
+    if prepared.variants:
+        allowed = _COMPATIBLE.get(query.schema) if query.schema is not None else None
+        found.update(
+            index.candidates(prepared.variants, limit=candidates, min_coverage=min_coverage, schemas=allowed)
+        )
+    for scheme, value in prepared.strong_ids + prepared.weak_ids:
+        for lookup in DOCUMENTS if scheme in DOCUMENTS else (scheme,):
+            found.update(index.by_identifier(lookup, value))
+    return found
+
+
 def screen(
-    query: Query, index: ScreenIndex, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    query: Query,
+    index: ScreenIndex,
+    *,
+    threshold: float | None = None,
+    limit: int = 10,
+    algorithm: str | None = None,
 ) -> list[Match]:
     """Screen one query: the best ``limit`` entries, best first (``match`` says which pass)."""
-    return screen_full(query, index, threshold=threshold, limit=limit).matches
+    return screen_full(query, index, threshold=threshold, limit=limit, algorithm=algorithm).matches

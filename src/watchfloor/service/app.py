@@ -163,9 +163,13 @@ class Watchfloor:
         *,
         processes: int = 1,
         progress: Callable[[], None] | None = None,
+        grade: str | None = None,
     ) -> report_ops.ReportIngest:
-        """Extract and store reports with their events and claims (a stored text is skipped)."""
-        outcome = report_ops.ingest_reports(self.store, reports, processes=processes, progress=progress)
+        """Extract and store reports with their events and claims (a stored text is skipped, but
+        takes the date, source and ``grade`` given this time)."""
+        outcome = report_ops.ingest_reports(
+            self.store, reports, processes=processes, progress=progress, grade=grade
+        )
         self.audit(principal, "ingest.reports", f"{len(reports)} reports", outcome.summary())
         return outcome
 

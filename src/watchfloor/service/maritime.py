@@ -10,6 +10,7 @@ from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store
 from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.links import VesselListIndex
 from watchfloor.maritime.parquet_store import IngestResult, ingest_file
+from watchfloor.maritime.profile import VesselProfile
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES
 from watchfloor.sources.ais.reader import AIS_SUFFIXES
 from watchfloor.sources.ais.report import ReadReport
@@ -80,3 +81,28 @@ def maritime_events(
 ) -> list[MaritimeEvent]:
     """Stored maritime events, filtered by kind, vessel (IMO or MMSI) and list links."""
     return load_events(store, kind, vessel, listed_only=listed_only)
+
+
+def vessel_profile(store: Store, vessel: str) -> VesselProfile:
+    """The risk profile of one vessel (IMO or MMSI) from the maritime events stored for it, following
+    its identity across the MMSIs that broadcast the same IMO."""
+    from watchfloor.maritime.profile import build_profile, parse_vessel_key, vessel_mmsis
+
+    kind, number = parse_vessel_key(vessel)
+    events = {e.id: e for e in load_events(store, vessel=vessel)}
+    for _ in range(2):  # the MMSIs and IMOs found lead to the rest of the ship's events
+        keys = {str(m) for m in vessel_mmsis(list(events.values()), kind, number)}
+        keys |= {
+            imo
+            for e in events.values()
+            for info in e.details.get("vessels", {}).values()
+            for imo in info.get("imo", [])
+        }
+        before = len(events)
+        for key in sorted(keys):
+            if len("".join(ch for ch in key if ch.isdigit())) in (7, 9):
+                events.update((e.id, e) for e in load_events(store, vessel=key))
+        if len(events) == before:
+            break
+    ordered = sorted(events.values(), key=lambda e: (e.start, e.id))
+    return build_profile(vessel, ordered, Detectors.load().ports)

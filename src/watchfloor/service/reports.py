@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from watchfloor.errors import InputError
+from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
-from watchfloor.sources.grades import source_table
+from watchfloor.sources.feeds import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FeedPoll, FeedState, poll_feed
+from watchfloor.sources.grades import SourceGrade, source_table
 from watchfloor.sources.reports import Report, read_many
 from watchfloor.store import Store
 from watchfloor.store.events import IngestResult, list_events, save_extraction
@@ -35,9 +37,15 @@ class ReportIngest:
 
     results: list[IngestResult] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Reports stored with no date or with an ungraded (F) source: said, never guessed."""
+    irrelevant: list[str] = field(default_factory=list)
+    """Reports stored without events because they are not about the watched states (relevance-v1)."""
 
     def summary(self) -> dict[str, Any]:
         return {
+            "irrelevant": len(self.irrelevant),
+            "warnings": list(self.warnings),
             "stored": sum(r.created for r in self.results),
             "already_stored": sum(not r.created for r in self.results),
             "events_new": sum(r.events_new for r in self.results),
@@ -53,25 +61,110 @@ def ingest_reports(
     *,
     processes: int = 1,
     progress: Callable[[], None] | None = None,
+    grade: str | None = None,
+    relevant_only: bool = False,
 ) -> ReportIngest:
-    """Extract and store each report in its own transaction (a stored text is skipped)."""
+    """Extract and store each report in its own transaction (a stored text is skipped, but takes
+    the date, source and grade given this time: ``store.documents.save_report``).
+
+    ``grade`` (A-F) overrides the source table's grade for every report of the batch, and the
+    reliability of each of its claims, the same wherever it is shown. With ``relevant_only`` (the
+    default for feeds), a report that is not about the watched states is stored with no events.
+    """
+    given = parse_grade(grade) if grade is not None else None
     outcome = ReportIngest()
     for report, extraction in zip(reports, extract_reports(list(reports), n_process=processes), strict=True):
+        if given is not None:
+            extraction = regraded(extraction, given)
+        if relevant_only and not extraction.relevant:
+            extraction = replace(extraction, events=[])
+            outcome.irrelevant.append(f"{report.origin}: {extraction.relevance}")
         with store.session() as session:
             outcome.results.append(save_extraction(session, report, extraction))
+        outcome.warnings.extend(_warnings(report, extraction))
         if progress is not None:
             progress()
     return outcome
 
 
+def parse_grade(value: str) -> str:
+    """An Admiralty source grade A-F, or a clear error."""
+    try:
+        return SourceGrade(value.strip().upper()).value
+    except ValueError as exc:
+        raise InputError("--grade", f"grade must be one of A-F, not {value!r}") from exc
+
+
+def regraded(extraction: Extraction, grade: str) -> Extraction:
+    """The extraction with its source grade, and every claim's reliability, set to ``grade``."""
+    for event in extraction.events:
+        for claim in event.claims:
+            claim.reliability = grade
+    return replace(extraction, source_grade=grade)
+
+
+def _warnings(report: Report, extraction: Extraction) -> list[str]:
+    found = []
+    if report.published is None:
+        found.append(f"{report.origin}: stored undated (no date given or found in the text); give --date")
+    if extraction.source_grade == SourceGrade.F.value:
+        who = extraction.source or report.source or "unknown source"
+        found.append(f"{report.origin}: source {who!r} is ungraded (F); give --source or --grade")
+    return found
+
+
 def ingest_report_files(
-    store: Store, paths: Sequence[Path], when: date | None = None, source: str | None = None
+    store: Store,
+    paths: Sequence[Path],
+    when: date | None = None,
+    source: str | None = None,
+    grade: str | None = None,
 ) -> ReportIngest:
     """Read and ingest report files; unreadable files are skipped and reported, the rest go on."""
     reports, errors = read_batch(paths, when, source)
-    outcome = ingest_reports(store, reports)
+    outcome = ingest_reports(store, reports, grade=grade)
     outcome.errors.extend(errors)
     return outcome
+
+
+@dataclass
+class FeedIngest:
+    """One feed polled and its new items ingested; ``state`` is what to keep for the next poll."""
+
+    poll: FeedPoll
+    ingest: ReportIngest
+
+    @property
+    def state(self) -> FeedState:
+        return self.poll.state
+
+
+def ingest_feed(
+    store: Store,
+    url: str,
+    state: FeedState | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    source: str | None = None,
+    grade: str | None = None,
+    relevant_only: bool = True,
+) -> FeedIngest:
+    """Poll one feed (:func:`watchfloor.sources.feeds.poll_feed`) and ingest its new items.
+
+    Raises what ``poll_feed`` raises (``FetchError``, ``InputError``) for a feed that cannot be
+    read; the caller keeps the old state then, and goes on with its other feeds. Items are stored
+    before the new state is returned, so an item is never marked seen without being stored. Items
+    not about the watched states are stored with no events (``relevant_only``).
+    """
+    poll = poll_feed(url, state, timeout=timeout, max_bytes=max_bytes, source=source)
+    outcome = (
+        ingest_reports(store, poll.reports, grade=grade, relevant_only=relevant_only)
+        if poll.reports
+        else ReportIngest()
+    )
+    outcome.errors.extend(poll.errors)
+    return FeedIngest(poll, outcome)
 
 
 def events(store: Store, event_type: str | None = None, since: date | None = None) -> list[dict[str, Any]]:

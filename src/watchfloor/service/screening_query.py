@@ -7,6 +7,7 @@ schema name or an identifier the same way.
 from __future__ import annotations
 
 from watchfloor.errors import InputError
+from watchfloor.screen.dates import BirthDateError, parse_birth_date
 from watchfloor.screen.score import Query
 from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
 
@@ -40,20 +41,32 @@ def build_query(
     passport: str | None = None,
     gender: str | None = None,
 ) -> Query:
-    """A :class:`Query` from command-line style values (empty strings mean absent)."""
+    """A :class:`Query` from command-line style values (empty strings mean absent).
+
+    A date of birth is read in any common written form (``21/05/1955``, ``21.05.1955``,
+    ``21 May 1955``, ``1955``); one that cannot be read, or reads two ways, raises
+    :class:`QueryError` naming ``dob``, never a silently mis-read date."""
     identifiers = [
         Identifier(scheme, value.strip())
         for scheme, value in ((IdScheme.IMO, imo), (IdScheme.MMSI, mmsi), (IdScheme.PASSPORT, passport))
         if value and value.strip()
     ]
     chosen = parse_schema(schema)
+    if dob and dob.strip():
+        try:
+            dob = parse_birth_date(dob)  # strict: a person typing 1974-01-32 is told so
+        except BirthDateError as exc:
+            raise QueryError("dob", str(exc)) from None
     if chosen is None and (imo or mmsi) and not name:
         chosen = Schema.VESSEL
-    return Query(
-        name=(name or "").strip() or None,
-        schema=chosen,
-        birth_date=(dob or "").strip() or None,
-        countries=[c for c in countries or [] if c.strip()],
-        gender=(gender or "").strip().lower() or None,
-        identifiers=identifiers,
-    )
+    try:
+        return Query(
+            name=(name or "").strip() or None,
+            schema=chosen,
+            birth_date=(dob or "").strip() or None,
+            countries=[c for c in countries or [] if c.strip()],
+            gender=(gender or "").strip().lower() or None,
+            identifiers=identifiers,
+        )
+    except BirthDateError as exc:
+        raise QueryError("dob", str(exc)) from None

@@ -56,6 +56,7 @@ PROPERTIES = (
     "x_watchfloor_credibility",
     "x_watchfloor_decision",
     "x_watchfloor_event_id",
+    "x_watchfloor_event_type",
     "x_watchfloor_hedged",
     "x_watchfloor_indicators",
     "x_watchfloor_kind",
@@ -158,6 +159,7 @@ class _Exporter:
         self.actor_ids: dict[str, str] = {}
         self.vessel_by_key: dict[str, str] = {}
         self.event_refs: dict[str, list[str]] = {}
+        self.event_types: dict[str, str] = {}
         self.note_ids: dict[str, list[str]] = {}
         self.port_ids: dict[str, str] = {}
         self.stage_ids: list[str] = []
@@ -301,13 +303,15 @@ class _Exporter:
                     obj["x_watchfloor_object"] = event.object
                 if event.place:
                     obj["x_watchfloor_place"] = event.place
-                if event.date_start:
-                    obj["start_time"] = timestamp(event.date_start)
-                    obj["stop_time"] = timestamp(_day_after(event.date_end or event.date_start))
+                first_day = event.date_start or event.date_end
+                if first_day:
+                    obj["start_time"] = timestamp(first_day)
+                    obj["stop_time"] = timestamp(_day_after(event.date_end or first_day))
                 refs.append(self.b.add(obj, item.tlp))
             if not refs:
                 refs = [r for r in (self.actor_ref(a) for a in sources + targets) if r]
             self.event_refs[event.id] = refs
+            self.event_types[event.id] = event.type
             for claim in item.claims:
                 self.note(item.event.id, claim, refs)
 
@@ -342,6 +346,7 @@ class _Exporter:
             x_watchfloor_hedged=bool(claim.hedged),
             x_watchfloor_claim_id=claim.id,
             x_watchfloor_event_id=event_id,
+            x_watchfloor_event_type=self.event_types.get(event_id),
             x_watchfloor_source_ref=source_ref,
         )
         if span is not None and span.start is not None:

@@ -38,7 +38,8 @@ _SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s+(.*\S)\s*$", re.DOTALL)
 _SEED_HEAD = re.compile(r"^\s*date\s+\S+\s")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _DATELINE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Z .'-]+?),?\s+(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+)?"
+    r"^\s*(?P<city>[A-Z][A-Z .'-]+?)(?:, (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)*))?,?\s+"
+    r"(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+)?"
     r"\((?P<agency>[A-Za-z][\w .&'-]{0,40})\)\s*[-\u2013\u2014]"
 )
 
@@ -201,18 +202,26 @@ def read_plain_text(path: Path, published: date | None = None, source: str | Non
 
 def read_html(path: Path, published: date | None = None, source: str | None = None) -> Report:
     """Read the main text and metadata (title, date, site, URL) of an HTML page with trafilatura."""
+    raw = decode_text(read_bytes(path), path)
+    report = parse_html(raw, str(path), published, source)
+    if report.published is None:
+        return Report(**{**report.__dict__, "published": date_from_name(path)})
+    return report
+
+
+def parse_html(raw: str, origin: str, published: date | None = None, source: str | None = None) -> Report:
+    """Main text and metadata of an HTML page (a file or a page fetched from a URL)."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    raw = decode_text(read_bytes(path), path)
     try:
         doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
-        raise InputError(path, f"cannot parse HTML: {exc}") from exc
+        raise InputError(origin, f"cannot parse HTML: {exc}") from exc
     found: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else {}
     text = str(found.get("text") or "").strip()
     if len(text.split()) < MIN_MAIN_WORDS:
         # trafilatura falls back to any text it finds; a few words of navigation is not an article
-        raise InputError(path, f"HTML page has no main text to extract ({len(text.split())} words)", "body")
+        raise InputError(origin, f"HTML page has no main text to extract ({len(text.split())} words)", "body")
     meta = {
         key: str(found[key])
         for key in ("title", "author", "sitename", "hostname", "date", "url", "description")
@@ -220,11 +229,11 @@ def read_html(path: Path, published: date | None = None, source: str | None = No
     }
     page_date = published
     if page_date is None and meta.get("date"):
-        page_date = parse_date(meta["date"], path, "metadata date")
+        page_date = parse_date(meta["date"], origin, "metadata date")
     return Report(
         text=text,
-        published=page_date or date_from_name(path),
-        origin=str(path),
+        published=page_date,
+        origin=origin,
         source=source or meta.get("sitename") or meta.get("hostname"),
         title=meta.get("title"),
         url=meta.get("url"),
@@ -258,7 +267,7 @@ def strip_markup(fragment: str) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
-def _guard_xml(raw: bytes, path: Path) -> None:
+def _guard_xml(raw: bytes, path: Path | str) -> None:
     """Refuse entity expansion and external entities before feedparser sees the bytes."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
@@ -274,26 +283,50 @@ def _guard_xml(raw: bytes, path: Path) -> None:
 
 def read_feed(path: Path, source: str | None = None) -> ReadOutcome:
     """Read an RSS or Atom feed file: each item is a report; broken items are listed, not fatal."""
-    import feedparser  # imported here: only feeds need it
+    return _outcome(parse_feed(read_bytes(path), str(path), source))
 
-    raw = read_bytes(path)
-    _guard_xml(raw, path)
-    parsed = feedparser.parse(raw)
-    if not parsed.entries:
-        raise InputError(path, "feed has no items")
-    feed_title = str(parsed.feed.get("title") or "") or None
+
+def _outcome(items: list[tuple[str, Report | InputError]]) -> ReadOutcome:
     outcome = ReadOutcome()
-    for number, entry in enumerate(parsed.entries, start=1):
-        place = f"item {number}"
-        origin = f"{path}#item-{number}"
-        try:
-            outcome.reports.append(_feed_item(entry, origin, path, place, source or feed_title))
-        except InputError as exc:
-            outcome.errors.append(exc)
+    for _ident, item in items:
+        if isinstance(item, InputError):
+            outcome.errors.append(item)
+        else:
+            outcome.reports.append(item)
     return outcome
 
 
-def _feed_item(entry: Any, origin: str, path: Path, place: str, source: str | None) -> Report:
+def parse_feed(raw: bytes, origin: str, source: str | None = None) -> list[tuple[str, Report | InputError]]:
+    """Items of an RSS 2.0 or Atom document as ``(item id, report or the error that item has)``.
+
+    The item id is the feed's own (``guid``, Atom ``id``), else the link, else a hash of title and
+    text: what a poller remembers so that no item is ingested twice. Unsafe XML (entity
+    declarations, external entities) and malformed XML are refused whole, with the place.
+    """
+    import feedparser  # imported here: only feeds need it
+
+    _guard_xml(raw, origin)
+    parsed = feedparser.parse(raw)
+    if not parsed.entries:
+        raise InputError(origin, "feed has no items")
+    feed_title = str(parsed.feed.get("title") or "") or None
+    items: list[tuple[str, Report | InputError]] = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        place = f"item {number}"
+        ident = (
+            str(entry.get("id") or entry.get("link") or "")
+            or hashlib.sha256(f"{entry.get('title')}\n{entry.get('summary')}".encode()).hexdigest()
+        )
+        try:
+            items.append(
+                (ident, _feed_item(entry, f"{origin}#item-{number}", origin, place, source or feed_title))
+            )
+        except InputError as exc:
+            items.append((ident, exc))
+    return items
+
+
+def _feed_item(entry: Any, origin: str, path: Path | str, place: str, source: str | None) -> Report:
     body = ""
     if entry.get("content"):
         body = str(entry["content"][0].get("value") or "")

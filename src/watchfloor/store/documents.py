@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from watchfloor.sources.reports import Report
@@ -50,14 +50,32 @@ class StoredDocument:
         )
 
 
-def save_report(session: Session, report: Report, source_grade: str = "F") -> tuple[Document, bool]:
+UNGRADED = "F"
+"""Admiralty F, "reliability cannot be judged": the grade of a report whose source is not graded."""
+
+
+def save_report(
+    session: Session, report: Report, source_grade: str = UNGRADED, *, explicit_grade: bool = False
+) -> tuple[Document, bool]:
     """Add ``report`` as a document unless its text is already stored; ``(document, created)``.
 
     The document id is the sha256 of the text, so the same report read twice, from the same or
-    another file, is stored once.
+    another file, is stored once. Read again with metadata (a date, a source, a grade given on the
+    command line or read from the text), the stored document takes it: a date or source that is
+    given replaces the stored one, a judged grade replaces the stored grade (an ungraded ``F``
+    only when ``explicit_grade``), and each change is kept in ``meta["metadata_changes"]`` with the
+    old and new values, so nothing stored is silently lost. A new grade is applied to the stored
+    claims of the document too.
     """
     existing = session.get(Document, report.content_hash)
     if existing is not None:
+        changes = update_metadata(existing, report, source_grade, explicit_grade=explicit_grade)
+        if "source_grade" in changes:  # one grade per claim: the claims resting on it follow
+            session.execute(
+                update(Claim)
+                .where(Claim.document_id == existing.id)
+                .values(reliability=existing.source_grade)
+            )
         return existing, False
     document = Document(
         id=report.content_hash,
@@ -79,6 +97,36 @@ def save_report(session: Session, report: Report, source_grade: str = "F") -> tu
     return document, True
 
 
+def update_metadata(
+    document: Document, report: Report, source_grade: str, *, explicit_grade: bool = False
+) -> dict[str, list[str | None]]:
+    """Apply the metadata ``report`` carries to a stored document; the changes made, by field."""
+    changes: dict[str, list[str | None]] = {}
+    if report.published is not None and report.published != document.published:
+        old = document.published.isoformat() if document.published else None
+        changes["published"] = [old, report.published.isoformat()]
+        document.published = report.published
+    if report.source and report.source != document.source:
+        changes["source"] = [document.source, report.source]
+        document.source = report.source
+    judged = source_grade != UNGRADED or explicit_grade
+    if judged and source_grade != document.source_grade:
+        changes["source_grade"] = [document.source_grade, source_grade]
+        document.source_grade = source_grade
+    if report.title and not document.title:
+        changes["title"] = [None, report.title]
+        document.title = report.title
+    if changes:
+        meta = dict(document.meta or {})
+        history = list(meta.get("metadata_changes") or [])
+        history.append(
+            {"at": datetime.now(UTC).isoformat(timespec="seconds"), "origin": report.origin, **changes}
+        )
+        meta["metadata_changes"] = history
+        document.meta = meta
+    return changes
+
+
 def list_documents(session: Session) -> list[Document]:
     """All documents, newest report date first."""
     statement = select(Document).order_by(Document.published.desc().nulls_last(), Document.id)
@@ -93,4 +141,4 @@ def count_rows(session: Session) -> dict[str, int]:
     return counts
 
 
-__all__ = ["StoredDocument", "count_rows", "list_documents", "save_report"]
+__all__ = ["UNGRADED", "StoredDocument", "count_rows", "list_documents", "save_report", "update_metadata"]

@@ -8,12 +8,13 @@ Ingest is idempotent by the document's content hash.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from watchfloor.extract.event_identity import DATE_WINDOW_DAYS
 from watchfloor.extract.events import RULES_VERSION, same_event
 from watchfloor.extract.ontology import ONTOLOGY_VERSION, EventType, Plover
 from watchfloor.extract.records import DateRange, Event, Extraction
@@ -60,7 +61,33 @@ def _as_candidate(row: EventRow) -> Event:
 
 
 def _find_stored(session: Session, event: Event) -> EventRow | None:
-    for row in session.scalars(select(EventRow).where(EventRow.type == event.type.value)):
+    """The stored event ``event`` tells again, if any.
+
+    Blocked, not a scan of every stored event: the rule (``same_event``) needs the same type, a
+    shared source actor and, where both are dated, ranges at most ``DATE_WINDOW_DAYS`` apart (a
+    missing bound leaves the range open), so only rows of the type whose actor field names one
+    of the source actors and whose dates reach that window are read (the type and date columns
+    are indexed); the rule then decides on those few.
+    """
+    actors = [a for a in event.source_actors if a]
+    if not actors:
+        return None
+    statement = select(EventRow).where(
+        EventRow.type == event.type.value,
+        or_(*(EventRow.source_actor.contains(a, autoescape=True) for a in actors)),
+    )
+    if event.date is not None:
+        # Ranges open where a bound is missing; compatible when the gap is within the window.
+        window = timedelta(days=DATE_WINDOW_DAYS)
+        if event.date.start is not None:
+            statement = statement.where(
+                or_(EventRow.date_end.is_(None), EventRow.date_end >= event.date.start - window)
+            )
+        if event.date.end is not None:
+            statement = statement.where(
+                or_(EventRow.date_start.is_(None), EventRow.date_start <= event.date.end + window)
+            )
+    for row in session.scalars(statement.order_by(EventRow.id)):
         if same_event(_as_candidate(row), event):
             return row
     return None

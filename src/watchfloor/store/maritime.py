@@ -6,6 +6,10 @@ AIS position it cites (MMSI, time, file and line) and one ``list_entry`` row per
 entry its vessels link to on an identifier (IMO, MMSI, call sign). Name-only links are weak (many
 ships share a name): they stay in ``data`` but not in ``list_entries`` or the provenance. Ids are
 the events' deterministic ids, so saving the same detection twice changes nothing.
+
+An event resting on a simulated input file (``watchfloor ais simulate``) is stored with
+``data["synthetic"] = True``: that flag is the contract with the assessment, the brief and the
+faces, which must show it as SYNTHETIC and never count it as evidence (issue #17).
 """
 
 from __future__ import annotations
@@ -111,10 +115,20 @@ def save_events(store: Store, events: list[MaritimeEvent]) -> int:
     return len(events)
 
 
+def is_synthetic_row(row: MaritimeEventRow) -> bool:
+    """Whether a stored maritime event rests on simulated AIS (never evidence)."""
+    return bool((row.data or {}).get("synthetic", False))
+
+
 def load_events(
-    store: Store, kind: EventKind | None = None, vessel: str | None = None, listed_only: bool = False
+    store: Store,
+    kind: EventKind | None = None,
+    vessel: str | None = None,
+    listed_only: bool = False,
+    synthetic: bool | None = None,
 ) -> list[MaritimeEvent]:
-    """Events from the store, by kind and/or vessel (a 7-digit IMO or a 9-digit MMSI), in time order."""
+    """Events from the store, by kind and/or vessel (a 7-digit IMO or a 9-digit MMSI), in time order;
+    ``synthetic`` False keeps real events only, True simulated ones only, None both."""
     query = select(MaritimeEventRow)
     if kind is not None:
         query = query.where(MaritimeEventRow.kind == kind.value)
@@ -131,4 +145,6 @@ def load_events(
         events = [MaritimeEvent.from_dict(row.data) for row in rows]
     if vessel is not None and len(digits) == 7:
         events = [e for e in events if _has_imo(e, digits)]
+    if synthetic is not None:
+        events = [e for e in events if e.synthetic is synthetic]
     return [e for e in events if e.listed] if listed_only else events

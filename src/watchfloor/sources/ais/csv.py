@@ -7,12 +7,20 @@ Layouts recognised by their header, case, spacing and punctuation ignored:
   ``IMO`` written ``IMO9179842``; and the 2024+ lower-case renaming (``mmsi,base_date_time,
   latitude,longitude,...,vessel_name,imo,call_sign,vessel_type,...``);
 * Danish Maritime Authority: ``# Timestamp,Type of mobile,MMSI,Latitude,Longitude,...,Heading,IMO,
-  Callsign,Name,Ship type,...,Destination`` with ``dd/mm/YYYY HH:MM:SS`` times;
-* any export with columns named like those (``timestamp``, ``lat``/``lon``, ``speed``, ...).
+  Callsign,Name,Ship type,...,Destination`` with ``dd/mm/YYYY HH:MM:SS`` times; rows whose
+  ``Type of mobile`` is a base station, an aid to navigation or a SAR aircraft are counted as
+  ``not_a_vessel``;
+* Norwegian Coastal Administration extracts: ``;``-separated ``mmsi;imo_nr;length;date_time_utc;
+  lon;lat;sog;cog;true_heading;nav_status;message_nr`` (``message_nr`` is the AIS message type);
+* Stone Soup's Solent recording: ``Time,MMSI,Latitude_degrees,Longitude_degrees,COG_degrees,
+  SOG_knots`` (a unit suffix on a column name is ignored);
+* any export with columns named like those (``timestamp``, ``lat``/``lon``, ``speed``, ...), with
+  or without a leading unnamed index column (pandas ``to_csv``).
 
 The file is read in blocks of whole lines; each data row's provenance is its 1-based line number.
 A row whose MMSI, time or position does not parse is counted as ``bad_value``; a position off the
-globe or at 0/0 as ``impossible_position``. Static rows are written only where a vessel's
+globe or at 0/0 as ``impossible_position``; a row repeating another of the same block exactly
+(vessel, time, position, speed, course) as ``duplicate``. Static rows are written only where a vessel's
 identity (IMO, name, call sign, type, destination) changes, not once per position.
 """
 
@@ -36,18 +44,35 @@ from watchfloor.sources.ais.times import parse_times
 # Canonical column -> header spellings (lower case, letters and digits only).
 ALIASES: dict[str, tuple[str, ...]] = {
     "mmsi": ("mmsi", "userid", "sourcemmsi"),
-    "ts": ("basedatetime", "timestamp", "datetime", "time", "ts", "timestamputc", "date", "postime"),
+    "ts": (
+        "basedatetime",
+        "timestamp",
+        "datetime",
+        "time",
+        "ts",
+        "timestamputc",
+        "datetimeutc",
+        "date",
+        "postime",
+        "t",
+    ),
     "lat": ("lat", "latitude", "y"),
     "lon": ("lon", "long", "lng", "longitude", "x"),
     "sog": ("sog", "speed", "speedoverground"),
     "cog": ("cog", "course", "courseoverground"),
     "heading": ("heading", "trueheading", "hdg"),
     "name": ("vesselname", "name", "shipname"),
-    "imo": ("imo", "imonumber", "imo number"),
+    "imo": ("imo", "imonumber", "imonr", "imono"),
     "call_sign": ("callsign", "call_sign"),
     "ship_type": ("vesseltype", "shiptype", "shipandcargotype"),
     "destination": ("destination",),
+    "msg_type": ("messagenr", "messagetype", "msgtype", "messageid"),
+    "mobile_type": ("typeofmobile", "mobiletype"),
 }
+#: Unit suffixes dropped from a column name that is not recognised as written (``SOG_knots``).
+UNIT_SUFFIXES = ("degrees", "degree", "deg", "knots", "knot", "kts", "kn", "utc")
+#: ``Type of mobile`` values (DMA) that are not ships: their rows are counted as ``not_a_vessel``.
+NOT_VESSELS = ("base station", "aton", "sar airborne")
 REQUIRED = ("mmsi", "ts", "lat", "lon")
 STATIC_FIELDS = ("imo", "name", "call_sign", "ship_type", "destination")
 
@@ -56,9 +81,18 @@ def _normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.strip().lower())
 
 
+def _without_unit(name: str) -> str:
+    for suffix in UNIT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def map_header(columns: list[str]) -> dict[str, str]:
-    """Canonical name -> the file's column, for each column recognised (first match wins)."""
-    normalised = {_normalise(c): c for c in reversed(columns)}
+    """Canonical name -> the file's column, for each column recognised (first match wins; a name
+    as written wins over the same name with its unit suffix dropped)."""
+    normalised = {_without_unit(_normalise(c)): c for c in reversed(columns) if _normalise(c)}
+    normalised.update({_normalise(c): c for c in reversed(columns) if _normalise(c)})
     found: dict[str, str] = {}
     for canonical, spellings in ALIASES.items():
         for spelling in spellings:
@@ -85,12 +119,24 @@ def _separator(header_line: str) -> str:
 class CsvDecoder:
     """Decodes the data blocks of one CSV file; keeps the header and the out-of-order state."""
 
-    def __init__(self, src_file: str, header_line: str, report: ReadReport | None = None) -> None:
+    def __init__(
+        self,
+        src_file: str,
+        header_line: str,
+        report: ReadReport | None = None,
+        columns: list[str] | None = None,
+        coordinates: tuple[str, str] | None = None,
+    ) -> None:
+        """``columns`` replaces the header's split (readers that build the table themselves);
+        ``coordinates`` names the (lat, lon) columns when they are not found by name."""
         self.src_file = src_file
         self.report = report if report is not None else ReadReport(src_file, format="csv")
         self.separator = _separator(header_line)
-        self.columns = [c.strip().strip('"') for c in header_line.split(self.separator)]
+        split = [c.strip().strip('"') for c in header_line.split(self.separator)]
+        self.columns = columns if columns is not None else split
         self.mapping = map_header(self.columns)
+        if coordinates is not None:
+            self.mapping.update({"lat": coordinates[0], "lon": coordinates[1]})
         missing = [k for k in REQUIRED if k not in self.mapping]
         if missing:
             raise InputError(src_file, f"not an AIS CSV layout: no column for {', '.join(missing)}", "line 1")
@@ -109,6 +155,11 @@ class CsvDecoder:
             self.report.add(Cause.UNPARSEABLE, lines)
             return AisBatch.empty()
         self.report.lines += table.height
+        return self.decode_table(table, first_line)
+
+    def decode_table(self, table: pl.DataFrame, first_line: int) -> AisBatch:
+        """Decode rows already split into this decoder's columns (all strings); row ``i`` of
+        ``table`` is cited as ``first_line + i``."""
         col = self.mapping
 
         def text(name: str) -> pl.Expr:
@@ -135,14 +186,22 @@ class CsvDecoder:
             text("call_sign").alias("call_sign"),
             number("ship_type", pl.Int64()).alias("ship_type"),
             text("destination").alias("destination"),
+            number("msg_type", pl.Int64()).alias("msg_type"),
+            text("mobile_type").str.to_lowercase().is_in(NOT_VESSELS).fill_null(False).alias("_not_vessel"),
         )
         frame = frame.filter(~pl.col("_blank"))
+        not_vessel = int(frame["_not_vessel"].sum())
+        self.report.add(Cause.NOT_A_VESSEL, not_vessel)
+        frame = frame.filter(~pl.col("_not_vessel"))
         frame = frame.with_columns(parse_times(frame["ts"]))
         unparsed = pl.any_horizontal(pl.col(c).is_null() for c in ("mmsi", "ts", "lat", "lon"))
         bad = frame.select(unparsed.sum()).item()
         self.report.add(Cause.BAD_VALUE, int(bad))
         frame = frame.filter(~unparsed)
         self.report.messages += frame.height
+        repeat = ~pl.struct("mmsi", "ts", "lat", "lon", "sog", "cog").is_first_distinct()
+        self.report.add(Cause.DUPLICATE, int(frame.select(repeat.sum()).item()))
+        frame = frame.filter(~repeat)
         frame = frame.with_columns(
             pl.when(pl.col("sog") < 102.2).then(pl.col("sog")).alias("sog"),
             pl.when((pl.col("cog") >= 0) & (pl.col("cog") < 360)).then(pl.col("cog")).alias("cog"),
@@ -151,7 +210,7 @@ class CsvDecoder:
             .alias("heading"),
             pl.when(pl.col("imo") > 0).then(pl.col("imo")).alias("imo"),
             pl.when(pl.col("ship_type") > 0).then(pl.col("ship_type")).alias("ship_type"),
-            pl.lit(None, dtype=pl.Int8).alias("msg_type"),
+            pl.when(pl.col("msg_type").is_between(1, 27)).then(pl.col("msg_type")).alias("msg_type"),
             pl.lit(self.src_file).alias("src_file"),
         )
         static = self._static(frame)

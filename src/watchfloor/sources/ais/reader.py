@@ -1,4 +1,4 @@
-"""Read any supported AIS file: sniff NMEA or CSV from its first lines, then stream it."""
+"""Read any supported AIS file: sniff NMEA, CSV or GeoJSON from its first lines, then stream it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from watchfloor.errors import InputError
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.csv import looks_like_ais_csv, read_csv
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES, open_binary
+from watchfloor.sources.ais.geojson import looks_like_geojson, read_geojson
 from watchfloor.sources.ais.nmea import read_nmea
 from watchfloor.sources.ais.report import ReadReport
 
 #: File names an ``ais ingest DIR`` picks up.
-AIS_SUFFIXES = (".nmea", ".ais", ".aivdm", ".nm4", ".txt", ".log", ".csv", ".gz", ".zip")
+AIS_SUFFIXES = (".nmea", ".ais", ".aivdm", ".nm4", ".txt", ".log", ".csv", ".geojson", ".gz", ".zip")
 
 
 class AisFormat(StrEnum):
@@ -22,13 +23,17 @@ class AisFormat(StrEnum):
 
     NMEA = "nmea"
     CSV = "csv"
+    GEOJSON = "geojson"
 
 
 def detect_format(path: Path, sniff_lines: int = 50) -> AisFormat:
     """NMEA if one of the first lines holds an ``!xxVDM``/``!xxVDO`` sentence, CSV if the first
-    line is a recognised AIS header; otherwise an InputError naming the file."""
+    line is a recognised AIS header, GeoJSON if the file opens a FeatureCollection; otherwise an
+    InputError naming the file."""
     with open_binary(path) as handle:
-        head = [handle.readline() for _ in range(sniff_lines)]
+        head = [handle.readline(1 << 16) for _ in range(sniff_lines)]
+    if looks_like_geojson(b"".join(head)[: 1 << 16]):
+        return AisFormat.GEOJSON
     first = head[0].decode("utf-8", "replace").lstrip("\ufeff").strip() if head else ""
     if first and looks_like_ais_csv(first):
         return AisFormat.CSV
@@ -50,4 +55,6 @@ def read_ais(
     fmt = detect_format(path)
     if fmt is AisFormat.CSV:
         return read_csv(path, report, chunk_bytes, src_file)
+    if fmt is AisFormat.GEOJSON:
+        return read_geojson(path, report, src_file)
     return read_nmea(path, report, chunk_bytes, src_file)
