@@ -258,7 +258,7 @@ class Watchfloor:
 
     def read(self, query: Callable[..., Any], principal: Principal, *args: Any, **kwargs: Any) -> Any:
         """Run a :mod:`watchfloor.service.queries` function at ``principal``'s TLP clearance."""
-        with self.store.session() as session:
+        with self.store.reading() as session:  # a read never waits for a writer (SQLite WAL snapshot)
             return query(session, principal.tlp, *args, **kwargs)
 
     queries = queries
