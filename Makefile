@@ -40,10 +40,12 @@ bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
-## make fuzz: the readers' fuzz tests and the SIGKILL trials with a long budget, random seeds
+## make fuzz: every reader's fuzz tests, the size caps, SIGKILL and concurrent-writer trials, long budget
+FUZZ_TESTS := tests/sources/lists/test_fuzz.py tests/sources/ais/test_fuzz.py tests/sources/test_fuzz_reports.py \
+	tests/sources/test_size_caps.py tests/store/test_crash_safety.py tests/store/test_concurrency.py
 fuzz: install system-deps
-	WATCHFLOOR_FUZZ_EXAMPLES=2000 WATCHFLOOR_FUZZ_RANDOM=1 WATCHFLOOR_CRASH_TRIALS=25 \
-		bash .ci/with-postgres.sh $(BIN)/python -m pytest -q tests/sources/lists/test_fuzz.py tests/store/test_crash_safety.py
+	WATCHFLOOR_FUZZ_EXAMPLES=2000 WATCHFLOOR_FUZZ_RANDOM=1 WATCHFLOOR_CRASH_TRIALS=25 WATCHFLOOR_CONCURRENCY_TRIALS=10 \
+		bash .ci/with-postgres.sh $(BIN)/python -m pytest -q $(FUZZ_TESTS)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -41,10 +41,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from watchfloor.screen import DEFAULT_THRESHOLD, Query, ScreenIndex  # noqa: E402
+from watchfloor.screen import Query, ScreenIndex  # noqa: E402
 from watchfloor.screen import screen as screen_with  # noqa: E402
 from watchfloor.screen.names import joined_variants, tokenize  # noqa: E402
-from watchfloor.screen.score import ALGORITHM  # noqa: E402
+from watchfloor.screen.score import ALGORITHM, scorer  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
 from watchfloor.sources.lists.records import IdScheme, ListEntry, Schema  # noqa: E402
 
@@ -437,8 +437,9 @@ def render(
         "## screen",
         "",
         f"- date: {now}; command: `{command}`; machine: {platform.machine()}, {os.cpu_count()} cores "
-        f"(shared, noisy), Python {platform.python_version()}; algorithm `{ALGORITHM}`, "
-        f"default threshold {DEFAULT_THRESHOLD}",
+        f"(shared, noisy), Python {platform.python_version()}; "
+        f"algorithm `{CHOSEN['algorithm'] or ALGORITHM}`, "
+        f"default threshold {scorer(CHOSEN['algorithm'])[1]}",
         f"- index (UN + OFAC + UK): {full.stats.entries:,} entries "
         f"({', '.join(f'{k} {v:,}' for k, v in sorted(counts.items()))}), "
         f"{full.stats.name_forms:,} name forms, {full.stats.keys:,} keys; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+import watchfloor
 from watchfloor.api.app import create_app
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.users import Role, add_user
@@ -52,7 +54,9 @@ def build_demo_store(folder: Path, shared_data: Path) -> Path:
     """Run ``watchfloor demo`` into ``folder``; returns the store file (AIS beside it)."""
     db = folder / "demo.db"
     run = [sys.executable, "-m", "watchfloor.cli.app", "demo", "--store", str(db), "--data", str(shared_data)]
-    subprocess.run(run, check=True, capture_output=True, cwd=folder, timeout=600)
+    source = str(Path(watchfloor.__file__).resolve().parents[1])  # the watchfloor under test, not another
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    subprocess.run(run, check=True, capture_output=True, cwd=folder, timeout=600, env=env)
     return db
 
 

@@ -171,6 +171,14 @@ class Settings(BaseSettings):
     watch_lists_base_url: str | None = Field(
         default=None, description="A mirror to download the watched lists from instead of the official sites."
     )
+    watch_feeds: list[str] = Field(
+        default_factory=list,
+        description="RSS/Atom feeds and article pages (http(s) URLs) the watch polls on its 'feeds' "
+        "schedule; each new item is ingested once.",
+    )
+    watch_feed_max_mib: float = Field(
+        default=10.0, gt=0, description="Largest feed body the watch reads (a larger one is refused)."
+    )
     watch_inbox: Path | None = Field(
         default=None,
         description="Folder the watch takes AIS files from (done/ and failed/ beside them inside it); "

@@ -27,7 +27,7 @@ def served(
     demo_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[Role, str], Watchfloor]]:
     db = copy_demo_store(demo_db, tmp_path_factory.mktemp("api") / "store")
-    service = open_service(db, api_max_upload_mib=0.05, api_rate_per_minute=3)
+    service = open_service(db, api_max_upload_mib=1.0, api_rate_per_minute=3)
     keys = make_keys(service)
     with live_server(service) as url:
         yield url, keys, service
@@ -128,7 +128,7 @@ def test_an_oversize_upload_is_refused_and_leaves_nothing(
 ) -> None:
     url, keys, service = served
     before = _rows(service, Document)
-    big = b"SEOUL, March 12, 2025 (Reuters) - " + b"North Korea sent troops. " * 4000
+    big = b"SEOUL, March 12, 2025 (Reuters) - " + b"North Korea sent troops. " * 80_000
     refused = httpx.post(
         f"{url}/api/v1/ingest/reports",
         headers={"Authorization": f"Bearer {keys[Role.ANALYST]}"},
@@ -274,3 +274,77 @@ def test_a_red_item_reaches_no_one_but_an_admin(served: tuple[str, dict[Role, st
         with service.session() as session:
             session.execute(update(Event).where(Event.id == red_id).values(tlp="amber"))
             session.execute(update(Claim).where(Claim.event_id == red_id).values(tlp="amber"))
+
+
+def test_screen_one_name_and_a_csv_with_either_algorithm(
+    served: tuple[str, dict[Role, str], Watchfloor],
+) -> None:
+    url, keys, _ = served
+    headers = {"Authorization": f"Bearer {keys[Role.VIEWER]}"}
+    for algorithm in ("watchfloor-name-v1", "watchfloor-name-v2"):
+        answer = httpx.post(
+            f"{url}/api/v1/screen",
+            headers=headers,
+            timeout=120,
+            json={"name": "Kim Jong Un", "schema": "Person", "algorithm": algorithm},
+        )
+        assert answer.status_code == 200, answer.text
+        top = answer.json()["results"][0]
+        assert top["caption"] == "KIM, Jong Un" and top["algorithm"] == algorithm and top["explanation"]
+        assert answer.json()["lists"]
+    unknown = httpx.post(
+        f"{url}/api/v1/screen", headers=headers, json={"name": "x", "algorithm": "name-v9"}, timeout=30
+    )
+    assert unknown.status_code == 400 and "name-v9" in unknown.json()["detail"]
+    rows = b"Name,DOB,Reference\nKim Jong Un,1984,c-1\nSergei Shoigu,21/05/1955,c-2\n"
+    csv_answer = httpx.post(
+        f"{url}/api/v1/screen/csv",
+        headers=headers,
+        files={"file": ("batch.csv", rows, "text/csv")},
+        timeout=120,
+    )
+    assert csv_answer.status_code == 200, csv_answer.text
+    text = csv_answer.text
+    assert "KIM, Jong Un" in text and "c-1" in text and "c-2" in text
+    match = httpx.post(
+        f"{url}/match/default?algorithm=watchfloor-name-v2",
+        timeout=120,
+        headers={"Authorization": f"ApiKey {keys[Role.VIEWER]}"},
+        json={"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}},
+    )
+    assert match.status_code == 200
+    assert match.json()["responses"]["q"]["results"][0]["explanation"]["algorithm"] == "watchfloor-name-v2"
+
+
+def test_export_and_import_stix_over_http(served: tuple[str, dict[Role, str], Watchfloor]) -> None:
+    url, keys, _ = served
+    exported = _get(url, keys[Role.VIEWER], "/api/v1/export/stix")
+    assert exported.status_code == 200, exported.text
+    bundle = exported.json()
+    assert bundle["type"] == "bundle" and any(o["type"] == "report" for o in bundle["objects"])
+    assert len(exported.content) < 2**20, "the demo bundle must fit the test server's upload limit"
+    assert _get(url, keys[Role.VIEWER], "/api/v1/export/stix", tlp="red").status_code == 400
+    files = {"file": ("partner.json", exported.content, "application/json")}
+    refused = httpx.post(
+        f"{url}/api/v1/import/stix",
+        headers={"Authorization": f"Bearer {keys[Role.VIEWER]}"},
+        files=files,
+        timeout=60,
+    )
+    assert refused.status_code == 403
+    taken = httpx.post(
+        f"{url}/api/v1/import/stix",
+        headers={"Authorization": f"Bearer {keys[Role.ANALYST]}"},
+        files=files,
+        timeout=120,
+    )
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["objects"] == len(bundle["objects"])
+
+
+def test_vessel_profile(served: tuple[str, dict[Role, str], Watchfloor]) -> None:
+    url, keys, _ = served
+    profile = _get(url, keys[Role.VIEWER], "/api/v1/vessels/9161003")
+    assert profile.status_code == 200, profile.text
+    assert "LADY R" in profile.text and "us_ofac_sdn:37095" in profile.text
+    assert _get(url, keys[Role.VIEWER], "/api/v1/vessels/not-a-number").status_code == 400

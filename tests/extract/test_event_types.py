@@ -122,3 +122,25 @@ def test_the_state_of_a_tanker_acts_through_it(
     ship-to-ship transfer operations for oil": DPRK is named inside "of ...", yet it acts."""
     events = [e for e in _events(un_comments["KPe.062"], nlp, rules) if e.type is EventType.SANCTIONS_EVASION]
     assert [e.source_actors for e in events] == [["kp"]]
+
+
+def test_vessels_weapons_and_ports_from_the_gazetteer(nlp: Any, rules: RuleLayer) -> None:
+    report = Report(
+        text="The Lady R docked at Vostochny after loading at Rajin. "
+        "Russia sent Pantsir systems to North Korea.",
+        published=date(2024, 11, 1),
+        origin="test",
+        source="Associated Press",
+    )
+    found = next(extract_reports([report], nlp=nlp, rules=rules))
+    named = {(m.text, m.actor) for m in found.mentions}
+    assert {
+        ("Lady R", "lady-r"),
+        ("Vostochny", "vostochny"),
+        ("Rajin", "rajin"),
+        ("Pantsir", "pantsir"),
+    } <= named
+    assert any(e.type is EventType.PORT_CALL and e.place == "Vostochny" for e in found.events), [
+        e.summary for e in found.events
+    ]
+    assert any(e.type is EventType.ARMS_TRANSFER and e.source_actors == ["ru"] for e in found.events)

@@ -1,11 +1,10 @@
-"""The demo store the sharing tests export from: built once by the real ``watchfloor demo``."""
+"""The sharing tests' copies of the demo store (``demo_db``, built once in tests/conftest.py), the CLI
+environment, and the whole service with TAXII served on a loopback port."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,17 +27,6 @@ def cli_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(SOURCE_ROOT), *filter(None, [env.get("PYTHONPATH")])])
     return env
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """A demo store file built once per session; tests copy it, never change it."""
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.db"
-    run = [sys.executable, "-m", "watchfloor.cli.app", "demo", "--store", str(db), "--data", str(shared_data)]
-    result = subprocess.run(run, capture_output=True, text=True, cwd=folder, timeout=1200, env=cli_env())
-    assert result.returncode == 0, result.stderr
-    return db
 
 
 def copy_store(demo_db: Path, folder: Path) -> Store:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import stix2
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from watchfloor.errors import InputError
@@ -225,3 +228,85 @@ def test_size_cap_refuses_before_parsing(tmp_path: Path, demo_bundle: dict[str, 
     with pytest.raises(InputError, match="over the 1,000-byte limit"):
         parse_bundle(path.read_bytes(), str(path), max_bytes=1000)
     assert parse_bundle(read_bundle_file(path), str(path))["id"] == demo_bundle["id"]
+
+
+@pytest.mark.postgres
+def test_import_into_postgresql_is_idempotent(demo_bundle: dict[str, Any], postgres_url: str) -> None:
+    """The same import on PostgreSQL (column lengths and JSON are enforced there, unlike SQLite)."""
+    store = open_store(postgres_url)
+    try:
+        with store.session() as session:
+            first = import_bundle(session, json.dumps(demo_bundle), "demo-amber.json")
+        with store.session() as session:
+            before = count_rows(session)
+            again = import_bundle(session, json.dumps(demo_bundle), "demo-amber.json")
+            assert count_rows(session) == before
+            assert session.scalar(select(func.count()).select_from(Claim)) == first.imported
+    finally:
+        store.close()
+    assert first.errors == [] and first.imported > 0 and again.unchanged == first.imported
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = st.sampled_from(
+    [
+        "id", "spec_version", "created", "modified", "content", "object_refs", "object_marking_refs",
+        "granular_markings", "sighting_of_ref", "first_seen", "last_seen", "published", "name",
+        "created_by_ref", "external_references", "authors", "confidence", "relationship_type",
+        "source_ref", "target_ref", "start_time", "x_watchfloor_reliability", "x_watchfloor_credibility",
+    ]
+)  # fmt: skip
+
+
+_TYPES = ["note", "sighting", "report", "relationship", "identity", "marking-definition"]
+_POOL = [f"{t}--{uuid.UUID(int=i, version=4)}" for t in _TYPES for i in range(3)]
+"""A few ids per type, so that objects refer to each other, collide and come in several versions."""
+
+
+@st.composite
+def _hostile_objects(draw: st.DrawFn) -> dict[str, Any]:
+    stix_type = draw(st.sampled_from(_TYPES))
+    obj: dict[str, Any] = {
+        "type": stix_type,
+        "id": draw(st.sampled_from([i for i in _POOL if i.startswith(stix_type + "--")])),
+        "spec_version": "2.1",
+        "created": "2024-10-29T00:00:00.000Z",
+        "modified": draw(st.sampled_from(["2024-10-29T00:00:00.000Z", "2024-10-30T00:00:00Z"])),
+    }
+    value = _JSON | st.sampled_from(_POOL) | st.lists(st.sampled_from(_POOL), max_size=3)
+    for name in draw(st.lists(_FIELDS, max_size=6)):
+        obj[name] = draw(value)
+    return obj
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(objects=st.lists(_hostile_objects(), max_size=6))
+def test_hostile_objects_are_refused_or_imported_never_a_crash(
+    objects: list[dict[str, Any]], fresh: Store
+) -> None:
+    bundle = {"type": "bundle", "id": "bundle--9f3a1c52-6a3e-4d11-8d8e-2a5f0b1c7e44", "objects": objects}
+    with fresh.session() as session:
+        result = import_bundle(session, json.dumps(bundle), "fuzz.json")
+    assert result.rejected == len(result.errors)
+    counted = result.imported + result.replaced + result.unchanged + result.older + result.context
+    assert counted + result.rejected == len(objects)
+    assert all(e.startswith("fuzz.json, object ") for e in result.errors)
+
+
+def test_a_malformed_marking_on_what_a_note_refers_to_is_red(fresh: Store) -> None:
+    partner = stix2.Identity(name="Partner agency", identity_class="organization")
+    note = stix2.Note(
+        content="about a badly marked actor", object_refs=[partner.id], created_by_ref=partner.id
+    )
+    actor = json.loads(partner.serialize())
+    actor["object_marking_refs"] = 5  # not a list: nobody can say what it allows
+    bundle = {"type": "bundle", "id": "bundle--9f3a1c52-6a3e-4d11-8d8e-2a5f0b1c7e44",
+              "objects": [actor, json.loads(note.serialize())]}  # fmt: skip
+    with fresh.session() as session:
+        result = import_bundle(session, json.dumps(bundle), "marks.json", default_tlp="green")
+        claim = session.scalars(select(Claim)).one()
+    assert result.imported == 1 and claim.tlp == "red"

@@ -176,3 +176,23 @@ def test_huge_and_truncated_feeds_are_refused(site: Site) -> None:
 def test_only_http_urls(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="only http"):
         poll_feed((tmp_path / "x.rss").as_uri(), FeedState(), timeout=1, max_bytes=10)
+
+
+def test_backoff_after_failures_and_reset_after_a_good_poll(site: Site) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    site.routes["/flaky"] = Route(b"down", "text/plain", status=503)
+    state = FeedState(seen=["urn:1"])
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    for expected_minutes in (5, 10, 20):
+        with pytest.raises(FetchError) as caught:
+            poll_feed(f"{site.base}/flaky", state, timeout=5, max_bytes=1_000_000)
+        state = FeedState.from_json(state.failed(caught.value, now).to_json())
+        assert state.seen == ["urn:1"] and "HTTP 503" in (state.last_error or "")
+        assert not state.due(now + timedelta(minutes=expected_minutes) - timedelta(seconds=1))
+        assert state.due(now + timedelta(minutes=expected_minutes))
+    assert state.failures == 3
+    site.routes["/flaky"] = Route(_atom([("urn:2", "t", "North Korea sent troops to Russia, Seoul said.")]))
+    good = poll_feed(f"{site.base}/flaky", state, timeout=5, max_bytes=1_000_000)
+    assert [r.text for r in good.reports] == ["North Korea sent troops to Russia, Seoul said."]
+    assert (good.state.failures, good.state.retry_after, good.state.seen) == (0, None, ["urn:1", "urn:2"])

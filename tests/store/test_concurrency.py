@@ -184,3 +184,29 @@ def test_the_same_check_then_insert_from_two_processes_stores_once(store_url: st
     with store.reading() as session:
         assert session.execute(text("SELECT count(*) FROM api_users")).scalar() == 1
     store.close()
+
+
+def test_the_service_read_side_answers_while_a_writer_holds_the_store(
+    locked_sqlite: tuple[str, sqlite3.Connection], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the API and the dashboard read (``Watchfloor.read``) does not queue behind a long write
+    such as a ``lists load``: it reads the last committed state at once."""
+    from watchfloor.service import queries
+    from watchfloor.service.app import Watchfloor
+    from watchfloor.service.users import Principal, Role
+    from watchfloor.settings import load_settings
+
+    url, holder = locked_sqlite
+    monkeypatch.setenv("WATCHFLOOR_STORE_BUSY_TIMEOUT_S", "5")
+    get_settings.cache_clear()
+    try:
+        service = Watchfloor(open_store(url, migrate=False), load_settings(database_url=url))
+        started = time.monotonic()
+        page = service.read(queries.documents, Principal("vera", Role.VIEWER))
+        assert time.monotonic() - started < 3, "a read waited for the writer"
+        assert page is not None
+        service.store.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        get_settings.cache_clear()

@@ -19,11 +19,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from tests.conftest import FOUNDING_REPORT, SHARED_DATA
 from watchfloor.store import open_store
 
 TRIALS = int(os.environ.get("WATCHFLOOR_CRASH_TRIALS", "4"))
+LONG_TRIALS = max(1, TRIALS // 2)
+"""Trials for the write paths whose every trial costs a long setup or run (ais ingest, detect, review)."""
 UN_LIST = SHARED_DATA / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml"
 
 Snapshot = dict[str, list[tuple[object, ...]]]
@@ -39,8 +42,8 @@ def snapshot(url: str) -> Snapshot:
             state: Snapshot = {}
             inspector = inspect(connection)
             for table in sorted(inspector.get_table_names()):
-                if table == "alembic_version":
-                    continue
+                if table in ("alembic_version", "audit_log"):
+                    continue  # audit_log: one entry per run by design (each re-run appends one)
                 keys = inspector.get_pk_constraint(table)["constrained_columns"] or ["*"]
                 columns = ", ".join(f'"{k}"' if k != "*" else "*" for k in keys)
                 rows = connection.execute(text(f'SELECT {columns} FROM "{table}"')).all()
@@ -114,6 +117,96 @@ def _fresh(store_url: str, tmp_path: Path, trial: int) -> str:
     return url
 
 
+# -- write paths that start from a prepared store: ais detect, review ---------------------------
+
+SIMULATED = "simulated"  # the labelled synthetic AIS scenario, ingested once per test into data_dir
+
+
+def content_state(url: str) -> Snapshot:
+    """``snapshot`` plus what a review changes: event statuses, and the decisions by content (their
+    ids and times are new on every run, so a decision counts by what it says, not by its key)."""
+    state = snapshot(url)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            state["events.status"] = sorted(
+                tuple(map(str, row)) for row in connection.execute(text("SELECT id, status FROM events"))
+            )
+            state["reviews"] = sorted(
+                tuple(map(str, row))
+                for row in connection.execute(text("SELECT subject_id, decision, reason FROM reviews"))
+            )
+    finally:
+        engine.dispose()
+    return state
+
+
+def _clone(template: str, tmp_path: Path, trial: int) -> str:
+    """A copy of the store at ``template`` (SQLite: the backup API; PostgreSQL: a template database)."""
+    if template.startswith("sqlite"):
+        import sqlite3
+
+        source = sqlite3.connect(str(make_url(template).database))
+        target_file = tmp_path / f"trial-{trial}.db"
+        target_file.unlink(missing_ok=True)
+        target = sqlite3.connect(target_file)
+        source.backup(target)
+        source.close()
+        target.close()
+        return f"sqlite:///{target_file}"
+    server = create_engine(template, isolation_level="AUTOCOMMIT")
+    name = f"{server.url.database}_c{trial}"
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{server.url.database}"'))
+    url = server.url.set(database=name).render_as_string(hide_password=False)
+    server.dispose()
+    return url
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path_name", ["ais detect", "review"])
+def test_sigkill_on_a_prepared_store_leaves_before_or_after(
+    path_name: str, store_url: str, tmp_path: Path
+) -> None:
+    """``ais detect`` (maritime events from a Parquet store) and a review decision (event statuses
+    and the audit trail), each killed at random moments on a copy of one prepared store."""
+    data_dir = tmp_path / "data"
+    open_store(store_url).close()
+    if path_name == "ais detect":
+        run_to_end(store_url, "ais", "simulate", "--out", str(tmp_path / SIMULATED))
+        run_to_end(store_url, "ais", "ingest", str(tmp_path / SIMULATED), "--data-dir", str(data_dir))
+        args: tuple[str, ...] = ("ais", "detect", "--data-dir", str(data_dir))
+    else:
+        run_to_end(store_url, "ingest", "reports", str(FOUNDING_REPORT))
+        engine = create_engine(store_url)
+        with engine.connect() as connection:
+            event_id = connection.execute(text("SELECT id FROM events ORDER BY id LIMIT 1")).scalar_one()
+        engine.dispose()
+        args = ("review", str(event_id), "confirm", "--why", "two independent sources agree")
+    before = content_state(store_url)
+    full = _clone(store_url, tmp_path, 99)
+    full_run = run_to_end(full, *args)
+    after = content_state(full)
+    assert after != before, "the command wrote nothing: nothing to try"
+
+    rng = random.Random(f"{path_name}-{store_url.split(':')[0]}")
+    for trial in range(LONG_TRIALS):
+        url = _clone(store_url, tmp_path, trial)
+        process = subprocess.Popen(command(url, *args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, full_run))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        state = content_state(url)
+        assert state in (before, after), f"trial {trial}: a half-written store after SIGKILL"
+        if state == before:  # a decision is recorded once per run by design: re-run only if it is missing
+            run_to_end(url, *args)
+        assert content_state(url) == after, f"trial {trial}: re-running did not complete the work once"
+        if path_name == "ais detect":  # detection is idempotent: a second run changes nothing
+            run_to_end(url, *args)
+            assert content_state(url) == after, f"trial {trial}: a second re-run changed the store"
+
+
 # -- ais ingest: the Parquet store ------------------------------------------------------------
 
 NOAA_CSV = SHARED_DATA / "ais" / "noaa_marinecadastre_2022-01-03_first99999.csv.gz"
@@ -164,7 +257,7 @@ def test_sigkill_during_ais_ingest_leaves_before_or_after(case: str, tmp_path: P
     assert after != before and after[1] > 0
 
     rng = random.Random(f"ais-ingest-{case}")
-    for trial in range(TRIALS):
+    for trial in range(LONG_TRIALS):
         data_dir = tmp_path / f"trial-{trial}"
         shutil.copytree(base, data_dir)
         process = subprocess.Popen(ingest(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -107,3 +107,45 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0, step: float =
             return True
         time.sleep(step)
     return condition()
+
+
+Fields = dict[str, str | int | float | bytes | bool]
+
+
+def angara_in_rajin() -> list[str]:
+    """NMEA for ANGARA (OFAC SDN, IMO 9179842, MMSI 273610310) reporting from Rajin every 5 minutes
+    for three hours on 2024-10-29, with tag-block times: a port call by a listed vessel (pyais-encoded)."""
+    import pyais
+
+    start = 1730181600  # 2024-10-29T06:00:00Z
+    lines: list[str] = []
+    static: Fields = {
+        "type": 5,
+        "mmsi": 273610310,
+        "imo": 9179842,
+        "callsign": "UBCD7",
+        "shipname": "ANGARA",
+        "ship_type": 70,
+        "destination": "RAJIN",
+    }
+    for i in range(36):
+        ts = start + i * 300
+        body = f"c:{ts}"
+        checksum = 0
+        for char in body.encode():
+            checksum ^= char
+        tag = f"\\{body}*{checksum:02X}\\"
+        if i % 12 == 0:
+            lines += [tag + s for s in pyais.encode_dict(static, seq_id=1)]
+        position: Fields = {
+            "type": 1,
+            "mmsi": 273610310,
+            "lat": 42.245 + 0.001 * (i % 3),
+            "lon": 130.3,
+            "speed": 0.2,
+            "course": 10.0,
+            "heading": 10,
+            "status": 5,
+        }
+        lines += [tag + s for s in pyais.encode_dict(position)]
+    return lines

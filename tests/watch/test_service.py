@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -183,6 +184,7 @@ def test_the_running_watch_takes_a_dropped_file_and_a_live_stream(
         live = watch.status()
         assert live["running"] is True and set(live["next_due_s"]) == set(watch.jobs)
         assert live["streams"][f"tcp://127.0.0.1:{server.port}"]["lines"] == 300
+        assert live["streams"][f"tcp://127.0.0.1:{server.port}"]["alive"] is True
     finally:
         watch.stop()
         thread.join(30)
@@ -242,3 +244,100 @@ def test_the_lists_job_updates_from_a_mirror_and_survives_a_failed_download(
     finally:
         service.close()
         mirror.shutdown()
+
+
+FEED = Path(__file__).resolve().parents[1] / "extract" / "fixtures" / "feed_2024-11.rss"
+
+
+@pytest.mark.slow
+def test_the_feeds_job_ingests_each_new_item_once_and_survives_a_broken_feed(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.watch.conftest import free_port
+
+    answer = {"status": 200}
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = FEED.read_bytes() if answer["status"] == 200 else b"down"
+            self.send_response(answer["status"])
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    port = free_port()
+    site = ThreadingHTTPServer(("127.0.0.1", port), Site)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    good, dead = f"http://127.0.0.1:{port}/feed.rss", f"http://127.0.0.1:{free_port()}/gone.rss"
+    service = Watchfloor.open(settings=make_settings(watch_feeds=[good, dead]))
+    try:
+        watch = Watch(service)
+        assert list(watch.jobs) == ["ais_inbox", "detect", "feeds", "assess", "deliver"]
+        first = watch.run_once()["feeds"]
+        assert first is not None and first.changed
+        assert (
+            first.counts["new_items"] == 2
+            and first.counts["stored"] == 2
+            and first.counts["item_errors"] == 2
+        )
+        assert first.error is not None and dead in first.error  # the dead feed is named; the good one went on
+        documents = service.counts()["documents"]
+        assert documents == 2
+        second = Watch(service).run_once()["feeds"]  # a restarted watch: the items were seen
+        assert second is not None and second.counts["new_items"] == 0 and not second.changed
+        answer["status"] = 500
+        third = Watch(service).run_once()["feeds"]
+        assert third is not None and third.counts["feeds"] == 0 and good in (third.error or "")
+        with service.session() as session:
+            from watchfloor.watch.state import get_state
+
+            kept = get_state(session, f"feed:{good}")
+        assert kept["status"] == 200 and len(json.loads(kept["state"])["seen"]) == 4  # left as it was
+        assert service.counts()["documents"] == documents
+        assert watch_status(service)["jobs"]["feeds"]["ok"] is False
+    finally:
+        service.close()
+        site.shutdown()
+
+
+@pytest.mark.slow
+def test_a_listed_vessel_on_the_live_stream_reaches_the_webhook(
+    make_settings: Callable[..., Settings], receiver: Receiver, tmp_path: Path
+) -> None:
+    """Live TCP stream → batch in the AIS store → detection (port visit) → list link → alert → webhook."""
+    from tests.watch.conftest import angara_in_rajin
+    from tests.watch.test_stream import DroppingServer
+
+    server = DroppingServer([angara_in_rajin()])
+    subscriptions = tmp_path / "subscriptions.yaml"
+    subscriptions.write_text(f"- name: desk\n  webhook: {receiver.url}\n  kinds: [listed_vessel_port_call]\n")
+    settings = make_settings(
+        watch_streams=[f"tcp://127.0.0.1:{server.port}"],
+        watch_stream_flush_s=0.2,
+        watch_subscriptions_file=subscriptions,
+        watch_schedule={"ais_inbox": 3600, "detect": 0.5, "assess": 3600, "deliver": 3600},
+    )
+    service = Watchfloor.open(settings=settings)
+    sdn_subset = Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv"
+    service.load_lists([sdn_subset])
+    watch = Watch(service)
+    thread = threading.Thread(target=watch.run_forever)
+    thread.start()
+    try:
+        assert wait_for(lambda: bool(receiver.accepted), timeout=180), watch_status(service)["errors"]
+    finally:
+        watch.stop()
+        thread.join(60)
+        server.close()
+        service.close()
+    (document,) = receiver.accepted.values()
+    alert = document["alert"]
+    assert alert["kind"] == "listed_vessel_port_call" and alert["data"]["imo"] == 9179842
+    assert alert["data"]["port"] == "rajin" and "us_ofac_sdn:37059" in alert["data"]["list_entries"]
+    assert {"kind": "list_entry", "list_entry_key": "us_ofac_sdn:37059"} in alert["evidence"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -98,8 +99,10 @@ def test_tcp_stream_survives_a_dropped_connection(
     assert counters.lines == len(kyst_lines)
     assert counters.batches >= 2
     assert _positions(tmp_path) == expected == counters.positions
-    parts = sorted((tmp_path / "ais" / "positions").rglob("stream-*.parquet"))
-    assert parts and all(address.key in p.name for p in parts)
+    parts = sorted((tmp_path / "ais" / "positions").rglob("*.parquet"))
+    assert len(parts) == counters.batches and all(p.name.startswith(sink.sha[:16]) for p in parts)
+    manifest = json.loads((tmp_path / "ais" / "manifests" / f"{sink.sha}.json").read_text())
+    assert manifest["src_file"] == address.url and manifest["report"]["positions"] == expected
     row = scan_positions(tmp_path).select("src_file").collect().row(0)
     assert row[0] == address.url  # provenance: the stream the rows came from
 

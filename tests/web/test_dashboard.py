@@ -43,7 +43,9 @@ def visit(page: Any, live: LiveServer, path: str) -> Any:
 
 
 def shot(page: Any, screenshots: Path, name: str) -> None:
+    """The whole page as PNG, and what the window shows as a small JPEG (for the documentation)."""
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"{name}.jpg"), type="jpeg", quality=70)
 
 
 def test_login_then_overview_shows_the_stage_and_every_indicator(
@@ -62,6 +64,15 @@ def test_login_then_overview_shows_the_stage_and_every_indicator(
     assert page.locator("#score-chart svg .band").count() == len(assessment["history"])
     assert page.text_content("#who") == "vera (viewer)"
     shot(page, screenshots, "overview")
+    # As of the first day of the AIS scenario: what was known then, as the API says.
+    page.fill("#as-of-date", "2024-10-02")
+    page.click("#as-of-form button[type=submit]")
+    page.wait_for_selector("body[data-loaded=true]")
+    then = live.api("/assessment?as_of=2024-10-02", "viewer")
+    assert page.text_content("#as-of") == "2024-10-02"
+    assert page.text_content("#stage-name") == then["stage"]["name"]
+    statuses = page.locator("#indicators tbody tr td:nth-child(2)").all_text_contents()
+    assert statuses == [i["status"].replace("_", " ") for i in then["indicators"]]
 
 
 def test_an_unknown_key_is_refused_at_login(context: Any, watch: Watch, live: LiveServer) -> None:
@@ -73,6 +84,31 @@ def test_an_unknown_key_is_refused_at_login(context: Any, watch: Watch, live: Li
     assert page.url == live.base + "/login"
     assert page.evaluate("sessionStorage.getItem('watchfloor.key')") is None
     watch.errors.clear()  # the refused /me call and the message shown are logged, as they should be
+
+
+def test_login_returns_to_the_page_asked_for_and_never_off_this_server(
+    context: Any, watch: Watch, live: LiveServer
+) -> None:
+    page = open_page(context, watch)
+    page.goto(live.base + "/timeline")
+    page.wait_for_url(live.base + "/login?next=%2Ftimeline")
+    page.fill("#key", live.keys["viewer"])
+    page.click("form#login button[type=submit]")
+    page.wait_for_url(live.base + "/timeline")
+    page.wait_for_selector("body[data-loaded=true]")
+    for hostile in (
+        "//example.invalid/x",
+        "/\\example.invalid/x",
+        "/%09/example.invalid/x",
+        "https://example.invalid/",
+    ):
+        page.evaluate("sessionStorage.clear()")
+        page.goto(live.base + "/login?next=" + hostile)
+        page.fill("#key", live.keys["viewer"])
+        page.click("form#login button[type=submit]")
+        page.wait_for_url(live.base + "/")
+        page.wait_for_selector("body[data-loaded=true]")
+    assert watch.outside == []
 
 
 def _angara_dunai(live: LiveServer) -> dict[str, Any]:
@@ -110,6 +146,18 @@ def test_map_draws_the_angara_track_and_opens_its_dunai_port_visit(
     assert page.locator("#detail ol.ais li").count() == min(50, len(visit_event["ais_messages"])) > 0
     assert page.locator("path.port").count() == len(live.api("/maritime/ports"))
     shot(page, screenshots, "map")
+    # Only ANGARA: its own track and every event it is part of.
+    angara = next(v for v in visit_event["vessels"] if v["name"] == "ANGARA")
+    page.click("#detail button:has-text('Only this vessel')")
+    page.wait_for_selector("#vessel-chip:not([hidden])")
+    own = live.api(f"/maritime/events?vessel={angara['mmsi']}&limit=500", "viewer")["items"]
+    assert page.locator("#event-list tbody tr[data-event-id]").count() == len(own) > 1
+    assert page.evaluate("watchfloor.mapview.last.vessels.map(v => v.mmsi)") == [angara["mmsi"]]
+    page.click("#vessel-clear")
+    assert (
+        page.locator("#event-list tbody tr[data-event-id]").count()
+        == live.api("/maritime/events?limit=1")["total"]
+    )
 
 
 def _dates_in(page: Any, selector: str) -> list[str]:
@@ -204,6 +252,29 @@ def test_evidence_shows_each_claim_and_highlights_its_sentence(
     shot(page, screenshots, "evidence")
 
 
+def test_entity_search_opens_the_entity_with_its_names_entries_mentions_and_merges(
+    context: Any, watch: Watch, live: LiveServer
+) -> None:
+    page = login(context, watch, live, "viewer")
+    visit(page, live, "/evidence")
+    found = live.api("/entities?q=ANGARA", "viewer")["items"]
+    assert found, "the demo store resolves the vessel ANGARA"
+    page.fill("#entity-q", "ANGARA")
+    page.click("#entity-search button[type=submit]")
+    page.wait_for_selector("#entity-results a")
+    assert page.locator("#entity-results li").count() == len(found)
+    page.locator("#entity-results a").first.click()
+    page.wait_for_selector("body[data-loaded=true]")
+    entity = live.api(f"/entities/{found[0]['id']}", "viewer")
+    assert page.text_content("#entity-caption") == entity["caption"]
+    assert page.locator("#entity-names li").count() == max(1, len(entity["names"]))
+    assert page.locator("#entity-entries li").count() == max(1, len(entity["list_entries"]))
+    assert page.locator("#entity-mentions li").count() == max(1, len(entity["mentions"]))
+    assert page.locator("#entity-merges li").count() == max(1, len(entity["merges"]))
+    for entry in entity["list_entries"]:
+        assert entry["entry_id"] in page.text_content("#entity-entries")
+
+
 def test_viewer_gets_no_review_buttons_and_the_api_refuses_a_viewer(
     context: Any, watch: Watch, live: LiveServer
 ) -> None:
@@ -212,17 +283,18 @@ def test_viewer_gets_no_review_buttons_and_the_api_refuses_a_viewer(
     assert page.locator("#queue li").count() > 0
     assert page.locator("button[data-decision]").count() == 0
     assert "viewer" in page.text_content("#review-note")
-    event = live.api("/events?limit=1", "viewer")["items"][0]
-    visit(page, live, f"/evidence?event={event['id']}")
+    key = _key_event(live)  # the very event an analyst's rejection lowers the stage with
+    visit(page, live, f"/evidence?event={key}")
     assert page.locator("button[data-decision]").count() == 0
     status = page.evaluate(
         """(id) => fetch('/api/v1/reviews', {method: 'POST', headers: {'Content-Type': 'application/json',
             Authorization: 'Bearer ' + sessionStorage.getItem('watchfloor.key')},
             body: JSON.stringify({target_kind: 'event', target_id: id, decision: 'reject',
                                   why: 'viewer try'})}).then(r => r.status)""",
-        event["id"],
+        key,
     )
     assert status == 403
+    assert live.api(f"/events/{key}", "viewer")["status"] != "rejected"
     watch.errors[:] = [e for e in watch.errors if "403" not in e]
 
 
@@ -280,6 +352,11 @@ def test_hostile_names_and_report_text_are_shown_as_text(
     assert "<script>window.__pwned=2</script>" in page.text_content("#doc-text")
     assert page.evaluate("window.__pwned") is None
     assert page.locator("main img, main script").count() == 0
+    # The overview names the hostile source among an indicator's sources, as text too.
+    visit(page, live, "/")
+    assert HOSTILE in page.text_content("#indicators")
+    assert page.locator("main img, main script").count() == 0
+    assert page.evaluate("window.__pwned") is None
 
 
 def test_outside_requests_are_refused_by_the_page_policy_and_recorded_by_the_guard(
@@ -320,6 +397,8 @@ def test_screening_by_name_and_by_csv(
     page.wait_for_selector("body[data-screened=true]", timeout=120_000)
     shown = page.text_content("#results")
     assert "LADY R" in shown and "ANGARA" in shown
+    queries = page.locator("#results tbody tr td:first-child").all_text_contents()
+    assert {"ANGARA", "LADY R", "Nobody At All"} <= set(queries)  # each row says what it screened
     assert page.is_visible("#csv-download")
     shot(page, screenshots, "screening")
 

@@ -7,11 +7,10 @@ Only ``/api/v1/health``, the OpenAPI pages and the dashboard's static shell answ
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from watchfloor import __version__
 from watchfloor.api import match, problems, routes, routes_watch
@@ -19,6 +18,7 @@ from watchfloor.api.auth import principal_of, service_of
 from watchfloor.api.limits import BodySizeLimit
 from watchfloor.service.app import Watchfloor
 from watchfloor.settings import Settings, get_settings
+from watchfloor.store import Store
 
 
 def create_app(settings: Settings | None = None, service: Watchfloor | None = None) -> FastAPI:
@@ -57,15 +57,15 @@ def create_app(settings: Settings | None = None, service: Watchfloor | None = No
     return app
 
 
+def store_of(request: Request) -> Store:
+    """The store behind the request's application (a FastAPI dependency for the TAXII router)."""
+    return service_of(request).store
+
+
 def _mount_taxii(app: FastAPI) -> None:
-    try:
-        taxii = importlib.import_module("watchfloor.share.taxii")
-    except ImportError:  # the TAXII server lands with the share package's next part
-        return
-    app.include_router(
-        taxii.build_router(store=lambda request: service_of(request).store, principal=principal_of),
-        prefix="/taxii2",
-    )
+    from watchfloor.share import taxii
+
+    app.include_router(taxii.build_router(store=store_of, principal=principal_of), prefix="/taxii2")
 
 
 def _mount_web(app: FastAPI) -> None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from watchfloor.api.auth import require, service_of
 from watchfloor.api.problems import ApiProblem
-from watchfloor.screen.score import DEFAULT_THRESHOLD, Match
+from watchfloor.screen.score import ALGORITHMS, Match, scorer
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.screening_query import QueryError, build_query
 from watchfloor.service.users import Principal, Role
@@ -68,6 +68,20 @@ def _dataset_sources(app: Watchfloor, dataset: str) -> set[str] | None:
     return {dataset}
 
 
+YENTE_ALIASES = {"best", "default", "logic-v1", "logic-v2", "name-based", "name-qualified", "regression-v1"}
+"""yente's algorithm names: a yente client asking for one of them gets watchfloor's default scorer."""
+
+
+def _algorithm(name: str | None) -> str | None:
+    """The watchfloor scorer a /match request asks for (None: the default); 400 for an unknown name."""
+    if name is None or name.lower() in YENTE_ALIASES:
+        return None
+    if name not in ALGORITHMS:
+        choices = ", ".join([*ALGORITHMS, *sorted(YENTE_ALIASES)])
+        raise ApiProblem(400, "bad_input", f"unknown algorithm {name!r}: use one of {choices}")
+    return name
+
+
 def _features(match: Match) -> dict[str, float]:
     explanation = match.explanation
     features: dict[str, float] = {}
@@ -114,7 +128,7 @@ def build_router() -> APIRouter:
         body: EntityMatchQuery,
         dataset: str,
         limit: Annotated[int, Query(ge=1, le=500)] = 5,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+        threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
         cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
         algorithm: str | None = None,
         exclude_schema: Annotated[list[str] | None, Query()] = None,
@@ -128,6 +142,8 @@ def build_router() -> APIRouter:
             raise ApiProblem(400, "bad_input", "No queries provided.")
         sources = _dataset_sources(app, dataset)
         excluded_schemas, excluded_ids = set(exclude_schema or []), set(exclude_entity_ids or [])
+        chosen = _algorithm(algorithm)
+        threshold = scorer(chosen)[1] if threshold is None else threshold
         cutoff = min(cutoff, threshold)
         responses: dict[str, Any] = {}
         used = ""
@@ -150,7 +166,7 @@ def build_router() -> APIRouter:
                 raise ApiProblem(
                     400, "bad_input", f"Cannot parse example entity {name!r}: no name or identifier"
                 )
-            result = app.screen(query, threshold=threshold, limit=max(limit * 2, 10))
+            result = app.screen(query, threshold=threshold, limit=max(limit * 2, 10), algorithm=chosen)
             kept = [
                 m
                 for m in result.matches

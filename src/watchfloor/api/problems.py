@@ -25,6 +25,10 @@ def problem(status: int, error: str, detail: str, headers: dict[str, str] | None
 
 
 def _status_of(exc: WatchfloorError) -> tuple[int, str]:
+    from watchfloor.service.sharing import SharingNotAllowedError
+
+    if isinstance(exc, SharingNotAllowedError):
+        return 403, "forbidden"
     if isinstance(exc, NotFoundError):
         return 404, "not_found"
     if isinstance(exc, InputError):

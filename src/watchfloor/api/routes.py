@@ -7,9 +7,8 @@ its worker threads, next to the blocking store.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +22,7 @@ from watchfloor.api.auth import require, service_of
 from watchfloor.api.limits import RateLimiter, save_upload
 from watchfloor.api.problems import ApiProblem
 from watchfloor.assess.review import Decision
-from watchfloor.screen.score import DEFAULT_THRESHOLD, ScreenResult
+from watchfloor.screen.score import ScreenResult
 from watchfloor.service import queries
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.screening_query import QueryError, build_query
@@ -57,12 +56,12 @@ class ScreenRequest(BaseModel):
     imo: str | None = Field(None, max_length=40)
     mmsi: str | None = Field(None, max_length=40)
     gender: str | None = Field(None, max_length=20)
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    threshold: float | None = Field(None, ge=0.0, le=1.0, description="Default: the algorithm's own.")
     limit: int = Field(10, ge=1, le=100)
-    algorithm: str | None = Field(None, max_length=60)
+    algorithm: str | None = Field(None, max_length=60, description="watchfloor-name-v1 or -v2; default v1.")
 
 
-def screen_result_dict(result: ScreenResult, threshold: float) -> dict[str, Any]:
+def screen_result_dict(result: ScreenResult, threshold: float | None) -> dict[str, Any]:
     """The JSON of one screened query: matches best first, each with its explanation."""
     from dataclasses import asdict
 
@@ -270,6 +269,18 @@ def build_router(settings: Settings) -> APIRouter:
             app, vessel=vessel, since=_day(since, "since"), until=_day(until, "until"), max_points=max_points
         )
 
+    @router.get("/vessels/{vessel}", tags=["maritime"])
+    def vessel(app: App, who: Viewer, vessel: str) -> dict[str, Any]:
+        """A vessel's risk profile (IMO or MMSI): identities, list entries, port calls, gaps, encounters."""
+        from watchfloor.service.maritime import vessel_profile
+
+        profile = vessel_profile(app.store, vessel)
+        body: dict[str, Any] = profile.to_dict()
+        if who.role is not Role.ADMIN:
+            with app.session() as session:
+                body = queries.redact(body, queries.hidden_ids(session, who.tlp))
+        return body
+
     # --- alerts and review ----------------------------------------------------------------------
 
     @router.get("/alerts", tags=["alerts"])
@@ -338,7 +349,7 @@ def build_router(settings: Settings) -> APIRouter:
             raise ApiProblem(400, "bad_input", str(exc)) from None
         if query.name is None and not query.identifiers:
             raise ApiProblem(400, "bad_input", "give a name or an identifier (imo, mmsi) to screen")
-        result = app.screen(query, threshold=body.threshold, limit=body.limit)
+        result = app.screen(query, threshold=body.threshold, limit=body.limit, algorithm=body.algorithm)
         body_out = screen_result_dict(result, body.threshold)
         body_out["lists"] = [
             {
@@ -351,17 +362,21 @@ def build_router(settings: Settings) -> APIRouter:
         return body_out
 
     @router.post("/screen/csv", tags=["screening"])
-    async def screen_csv(request: Request, who: Viewer, file: Annotated[UploadFile, File()]) -> Response:
-        """Screen every row of a CSV (a ``name`` column, optional schema/dob/country/imo); CSV back."""
+    async def screen_csv(
+        request: Request, who: Viewer, file: Annotated[UploadFile, File()], algorithm: str | None = None
+    ) -> Response:
+        """Screen every row of a CSV (``name`` or ``imo``/``mmsi``, optional ``schema``, ``dob``,
+        ``country``; headers in any case); the answer is CSV, one row per match, errors per row."""
+        from watchfloor.service.screening import screen_csv as screen_rows
+
         app = service_of(request)
         limiter.check(who.user, "csv screening")
         with tempfile.TemporaryDirectory() as folder:
             path = await save_upload(file, Path(folder), upload_limit)
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        return Response(
-            await run_in_threadpool(_screen_csv, app, text, file.filename or "upload.csv"),
-            media_type="text/csv",
-        )
+            out = Path(folder) / "screened.csv"
+            index = await run_in_threadpool(app.screen_index)
+            await run_in_threadpool(lambda: screen_rows(index, path, out, algorithm=algorithm))
+            return Response(out.read_text(encoding="utf-8"), media_type="text/csv")
 
     # --- the brief ------------------------------------------------------------------------------
 
@@ -448,57 +463,30 @@ def build_router(settings: Settings) -> APIRouter:
             body["detected"] = {"events": len(found.events), "counts": found.counts}
         return body
 
+    # --- sharing --------------------------------------------------------------------------------
+
+    @router.get("/export/{kind}", tags=["sharing"])
+    def export(
+        app: App, who: Viewer, kind: Literal["stix", "ftm"], tlp: str | None = None, since: str | None = None
+    ) -> Response:
+        """A STIX 2.1 bundle or FtM JSON lines at a partner level no higher than the caller's."""
+        limiter.check(who.user, "export")
+        folder = Path(tempfile.mkdtemp(prefix="watchfloor-export-"))
+        out = folder / ("bundle.json" if kind == "stix" else "entities.ftm.json")
+        app.export(kind, out, who, level=tlp, since=_day(since, "since"))
+        media = "application/stix+json;version=2.1" if kind == "stix" else "application/x-ndjson"
+        return FileResponse(out, media_type=media, filename=out.name)
+
+    @router.post("/import/stix", tags=["sharing"])
+    async def import_stix(
+        request: Request, who: Analyst, file: Annotated[UploadFile, File()]
+    ) -> dict[str, Any]:
+        """Take a partner's STIX 2.1 bundle in as graded claims (idempotent by STIX id and version)."""
+        app = service_of(request)
+        limiter.check(who.user, "ingest")
+        with tempfile.TemporaryDirectory() as folder:
+            path = await save_upload(file, Path(folder), upload_limit)
+            result = await run_in_threadpool(app.import_stix, path, who)
+        return asdict(result)
+
     return router
-
-
-def _screen_csv(app: Watchfloor, text: str, filename: str) -> str:
-    """Screen each CSV row; the answer is the input's columns plus the best match and its score."""
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise ApiProblem(400, "bad_input", f"{filename}: no header row")
-    columns = {name.strip().lower(): name for name in reader.fieldnames}
-    if "name" not in columns and "imo" not in columns:
-        raise ApiProblem(
-            400, "bad_input", f"{filename}: needs a 'name' (or 'imo') column, has {list(reader.fieldnames)}"
-        )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*reader.fieldnames, "match_id", "match_caption", "score", "match", "algorithm", "error"])
-
-    def cell(row: dict[str, str], name: str) -> str | None:
-        key = columns.get(name)
-        return (row.get(key) or "").strip() or None if key else None
-
-    for number, row in enumerate(reader, start=2):
-        if number > 10_002:
-            raise ApiProblem(413, "too_large", f"{filename}: more than 10,000 rows; split the file")
-        values = [row.get(k) or "" for k in reader.fieldnames]
-        try:
-            query = build_query(
-                cell(row, "name"),
-                cell(row, "schema"),
-                cell(row, "dob"),
-                [c for c in [cell(row, "country")] if c],
-                cell(row, "imo"),
-                cell(row, "mmsi"),
-            )
-        except QueryError as exc:
-            writer.writerow([*values, "", "", "", "", "", f"line {number}: {exc}"])
-            continue
-        if query.name is None and not query.identifiers:
-            writer.writerow([*values, "", "", "", "", "", f"line {number}: empty name"])
-            continue
-        result = app.screen(query, limit=1)
-        top = result.matches[0] if result.matches else None
-        writer.writerow(
-            [
-                *values,
-                top.key if top else "",
-                top.caption if top else "",
-                f"{top.score:.3f}" if top else "",
-                str(bool(top and top.match)).lower(),
-                top.explanation.algorithm if top else "",
-                "",
-            ]
-        )
-    return out.getvalue()

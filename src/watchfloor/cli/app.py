@@ -12,7 +12,7 @@ import typer
 from typer._click.exceptions import ClickException  # typer vendors click; its errors derive from this
 
 from watchfloor import __version__
-from watchfloor.cli.output import err_console, print_json
+from watchfloor.cli.output import err_console, print_json, untrusted
 from watchfloor.errors import StoreError, WatchfloorError
 from watchfloor.settings import get_settings
 
@@ -149,7 +149,7 @@ def main() -> None:
     except WatchfloorError as exc:
         if _state["verbose"]:
             err_console.print(traceback.format_exc(), markup=False, highlight=False)
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print("[bold red]error:[/]", untrusted(exc), highlight=False)  # may quote the input
         raise SystemExit(1) from None
     except typer.Abort:
         err_console.print("aborted")
@@ -162,7 +162,9 @@ def main() -> None:
     except Exception as exc:  # an unexpected failure is still one line, with the trace on --verbose
         if _state["verbose"]:
             err_console.print(traceback.format_exc(), markup=False, highlight=False)
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (use --verbose)")
+        err_console.print(
+            "[bold red]internal error:[/]", untrusted(f"{type(exc).__name__}: {exc} (use --verbose)")
+        )
         raise SystemExit(2) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -15,9 +16,36 @@ from pydantic import BaseModel
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
+# C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), and
+# the bidirectional overrides and isolates that reorder what a reader sees ("Trojan source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character a terminal would act on shown as an inert escape
+    (``\\x1b``, ``\\u202e``): a list name or a report cannot recolour, clear or retitle the
+    terminal, plant a hidden hyperlink, or reorder a line. Tab and newline stay."""
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def untrusted(value: object) -> Text:
+    """A string from outside (a list entry, a report, a partner's bundle) for rich: controls made
+    inert and no markup parsed, so ``[link=...]`` or ``[red]`` in a name stays literal text."""
+    return Text(terminal_safe("" if value is None else str(value)))
+
+
+class SafeConsole(Console):
+    """A rich console that never passes control characters through, whatever it is given to print:
+    the markup of a message is watchfloor's own, the values put into it may not be."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 
 def _default(value: Any) -> Any:
@@ -67,7 +95,7 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
         else:
             table.add_column(column, overflow="fold", ratio=1)
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(untrusted(cell) for cell in row))  # cells are data: never markup
     console.print(table)
 
 

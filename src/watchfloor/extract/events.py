@@ -696,7 +696,13 @@ class _DocRules:
         if rule.object_terms and not (
             obj and any(w.lower() in rule.object_terms for w in obj.replace("-", " ").split() + obj.split())
         ):
-            return None
+            weapons = [
+                e
+                for e in self._ents_in(obj_start, max(obj_end, obj_start + 1))
+                if e.ent_id_ in self.gaz.actors and self.gaz.actors[e.ent_id_].kind == "weapon"
+            ]
+            if not weapons:  # a named weapon system ("Pantsir systems") is materiel too
+                return None
         if rule.watched_source and sources and not set(sources) & self.layer.ontology.watched:
             if rule.fallback is None:
                 return None

@@ -40,7 +40,14 @@ class TokenView:
             self.lower.append(token.lower_)
             self.pos.append(token.pos_)
             self.ent_type.append(token.ent_type_)
-            self.is_punct.append(token.is_punct)
+            # a hyphen inside a word ("nuclear-related") is part of the word, not a break for gaps
+            inner_hyphen = (
+                token.text == "-"
+                and not token.whitespace_
+                and token.i > 0
+                and not doc[token.i - 1].whitespace_
+            )
+            self.is_punct.append(token.is_punct and not inner_hyphen)
             self.sent_start.append(bool(token.is_sent_start))
             self.space_after.append(bool(token.whitespace_))
 

@@ -1,5 +1,6 @@
-"""The screening engine: an index over list entries, candidate generation, and scoring
-(``watchfloor-name-v1``) with explanations."""
+"""The screening engine: an index over list entries, candidate generation, and scoring with
+explanations: ``watchfloor-name-v1`` (:mod:`.score`, the default) and the feature-based
+``watchfloor-name-v2`` (:mod:`.score_v2`, weights in ``name_v2.yaml``), chosen by ``algorithm``."""
 
 from watchfloor.screen.index import ScreenIndex
 from watchfloor.screen.score import (

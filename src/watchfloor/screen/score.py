@@ -268,9 +268,10 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
         return 0.0, None  # a number (2, IV) meets only itself: Sparta II is not Sparta III
     if q.korean == c.korean:
         return 0.95, PairHow.SPELLING
-    if q.russian == c.russian and (len(q.text) > 4 or len(c.text) > 4):
-        # short parts are Korean syllables more often than Russian names: the Russian key's
-        # yo/jo/e folding would make Jong and Yong one name
+    russian = not (q.text.endswith("ng") or c.text.endswith("ng"))
+    if q.russian == c.russian and russian:
+        # a part ending in -ng is a Korean syllable, never Russian: the Russian key's yo/jo/e
+        # folding would make Jong and Yong one name
         return 0.95, PairHow.SPELLING
     lq, lc = len(q.text), len(c.text)
     if lq == 1 or lc == 1:
@@ -281,7 +282,7 @@ def _token_similarity(q: Token, c: Token) -> tuple[float, PairHow | None]:
         return 0.0, None
     sim = OSA.normalized_similarity(q.text, c.text, score_cutoff=_TYPO_FLOOR)
     folded = OSA.normalized_similarity(q.korean, c.korean, score_cutoff=_TYPO_FLOOR)
-    if max(lq, lc) > 4:
+    if russian:
         folded = max(folded, OSA.normalized_similarity(q.russian, c.russian, score_cutoff=_TYPO_FLOOR))
     best = max(sim, folded * 0.95)
     swapped = best < 0.85 and lq == lc and lq >= 4 and sorted(q.text) == sorted(c.text)

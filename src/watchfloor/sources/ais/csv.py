@@ -19,8 +19,8 @@ Layouts recognised by their header, case, spacing and punctuation ignored:
 
 The file is read in blocks of whole lines; each data row's provenance is its 1-based line number.
 A row whose MMSI, time or position does not parse is counted as ``bad_value``; a position off the
-globe or at 0/0 as ``impossible_position``; a row repeating another of the same block exactly
-(vessel, time, position, speed, course) as ``duplicate``. Static rows are written only where a vessel's
+globe or at 0/0 as ``impossible_position``; a row repeating exactly (time, position, speed,
+course) the previous row of the same vessel as ``duplicate``. Static rows are written only where a vessel's
 identity (IMO, name, call sign, type, destination) changes, not once per position.
 """
 
@@ -74,6 +74,14 @@ UNIT_SUFFIXES = ("degrees", "degree", "deg", "knots", "knot", "kts", "kn", "utc"
 #: ``Type of mobile`` values (DMA) that are not ships: their rows are counted as ``not_a_vessel``.
 NOT_VESSELS = ("base station", "aton", "sar airborne")
 REQUIRED = ("mmsi", "ts", "lat", "lon")
+_REPEAT_SCHEMA: dict[str, pl.DataType] = {
+    "mmsi": pl.Int64(),
+    "ts": pl.Datetime("us", "UTC"),
+    "lat": pl.Float64(),
+    "lon": pl.Float64(),
+    "sog": pl.Float64(),
+    "cog": pl.Float64(),
+}
 STATIC_FIELDS = ("imo", "name", "call_sign", "ship_type", "destination")
 
 
@@ -141,6 +149,7 @@ class CsvDecoder:
         if missing:
             raise InputError(src_file, f"not an AIS CSV layout: no column for {', '.join(missing)}", "line 1")
         self._order = OrderCheck()
+        self._last = pl.DataFrame(schema=_REPEAT_SCHEMA)
         self._identity = conform_static(pl.DataFrame(schema=STATIC_SCHEMA)).with_columns(
             pl.lit(0, dtype=pl.Int8).alias("_new")
         )
@@ -199,8 +208,8 @@ class CsvDecoder:
         self.report.add(Cause.BAD_VALUE, int(bad))
         frame = frame.filter(~unparsed)
         self.report.messages += frame.height
-        repeat = ~pl.struct("mmsi", "ts", "lat", "lon", "sog", "cog").is_first_distinct()
-        self.report.add(Cause.DUPLICATE, int(frame.select(repeat.sum()).item()))
+        repeat = self._repeats(frame)
+        self.report.add(Cause.DUPLICATE, int(repeat.sum()))
         frame = frame.filter(~repeat)
         frame = frame.with_columns(
             pl.when(pl.col("sog") < 102.2).then(pl.col("sog")).alias("sog"),
@@ -221,6 +230,29 @@ class CsvDecoder:
         self.report.static += static.height
         self.report.add(Cause.OUT_OF_ORDER, self._order.count(positions))
         return AisBatch(positions, static)
+
+    def _repeats(self, frame: pl.DataFrame) -> pl.Series:
+        """True for a row equal (time, position, speed, course) to the row before it of the same
+        vessel, in file order; each vessel's last row is carried to the next block, so the result
+        does not depend on where the blocks are cut."""
+        keys = frame.select(list(_REPEAT_SCHEMA)).with_row_index("_row").with_columns(pl.lit(1).alias("_new"))
+        both = pl.concat(
+            [
+                self._last.with_columns(
+                    pl.lit(None, dtype=pl.UInt32).alias("_row"), pl.lit(0).alias("_new")
+                ).select(keys.columns),
+                keys,
+            ],
+            how="vertical_relaxed",
+        ).with_columns(pl.int_range(pl.len()).alias("_order"))
+        both = both.sort("mmsi", "_order")
+        same = (pl.col("mmsi") == pl.col("mmsi").shift(1)) & pl.all_horizontal(
+            pl.col(c).eq_missing(pl.col(c).shift(1)) for c in _REPEAT_SCHEMA if c != "mmsi"
+        )
+        marked = both.with_columns(same.fill_null(False).alias("_same"))
+        self._last = marked.group_by("mmsi", maintain_order=True).last().select(list(_REPEAT_SCHEMA))
+        flags = marked.filter(pl.col("_new") == 1).sort("_row")["_same"]
+        return flags.rename("repeat")
 
     def _read(self, data: bytes) -> pl.DataFrame | None:
         for quote in ('"', None):

@@ -197,7 +197,8 @@ var watchfloor = (function () {
       sessionStorage.setItem(KEY, byId("key").value.trim());
       api("/me", { noRedirect: true }).then(function () {
         var back = param("next");
-        location.href = back && back.charAt(0) === "/" && back.charAt(1) !== "/" ? back : "/";
+        // Only a path on this server: "//host", "/\host" and "/<tab>/host" would leave it.
+        location.href = back && /^\/(?![\/\\])[^\\\u0000-\u001f]*$/.test(back) ? back : "/";
       }, function (err) {
         sessionStorage.removeItem(KEY);
         fail(err.status === 401 ? "That key is not known (or disabled)." : err);

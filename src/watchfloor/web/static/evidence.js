@@ -88,8 +88,9 @@
 
   function entryText(x) {
     if (typeof x !== "object" || x == null) return String(x);
-    return [x.caption || x.name, x.list || x.dataset, x.key || x.entry_id || x.id, x.programme || x.program]
-      .filter(function (v) { return v; }).join(" · ");
+    var programmes = Array.isArray(x.programmes) ? x.programmes.join(", ") : x.programmes;
+    return [x.caption || x.name, x.source || x.list, x.entry_id || x.key, programmes,
+            x.listed_on ? "listed " + x.listed_on : null].filter(function (v) { return v; }).join(" · ");
   }
 
   w.pages.entity = function () {

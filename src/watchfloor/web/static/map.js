@@ -11,8 +11,12 @@
     var data = { events: [], tracks: [], ports: [] };
     var kindFilter = w.byId("kind-filter");
 
+    var vessel = parseInt(w.param("vessel"), 10) || null;  // an MMSI: only that vessel's track and events
+    function onVessel(v) { vessel = v.mmsi; render(); }
+    w.byId("vessel-clear").addEventListener("click", function () { vessel = null; render(); });
+
     function select(e) {
-      mv.showEvent("detail", e);
+      mv.showEvent("detail", e, onVessel);
       var row = document.querySelector('tr[data-event-id="' + CSS.escape(e.id) + '"]');
       Array.prototype.forEach.call(document.querySelectorAll("#event-list tr.selected"), function (r) { r.classList.remove("selected"); });
       if (row) row.classList.add("selected");
@@ -20,8 +24,14 @@
 
     function render() {
       var kind = kindFilter.value;
-      var events = data.events.filter(function (e) { return (!kind || e.kind === kind) && w.inWindow(e.start, e.end); });
-      var drawn = mv.drawTracks(state, data.tracks);
+      var events = data.events.filter(function (e) {
+        return (!kind || e.kind === kind) && w.inWindow(e.start, e.end) &&
+          (!vessel || (e.vessels || []).some(function (v) { return v.mmsi === vessel; }));
+      });
+      var drawn = mv.drawTracks(state, vessel ? data.tracks.filter(function (v) { return v.mmsi === vessel; }) : data.tracks);
+      var chosen = data.tracks.filter(function (v) { return v.mmsi === vessel; })[0];
+      w.byId("vessel-chip").hidden = !vessel;
+      w.byId("vessel-name").textContent = vessel ? ((chosen && chosen.name) || "MMSI " + vessel) + " (MMSI " + vessel + ")" : "";
       mv.drawEvents(state, events, select);
       var listed = [];
       drawn.forEach(function (v) { var n = v.name || ("MMSI " + v.mmsi); if (v.listed && listed.indexOf(n) < 0) listed.push(n); });
@@ -47,7 +57,7 @@
     var started = performance.now();
     return Promise.all([
       state.ready,
-      w.api("/maritime/tracks?max_points=100000"),
+      w.api("/maritime/tracks?max_points=" + (parseInt(w.param("max_points"), 10) || 100000)),
       w.apiAll("/maritime/events"),
       w.api("/maritime/ports")
     ]).then(function (got) {

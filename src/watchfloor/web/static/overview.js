@@ -88,15 +88,28 @@
       el("span", { class: "muted" }, w.when(a.created_at || a.raised_at || a.as_of || "")));
   }
 
-  w.pages.overview = function () {
-    w.byId("indicators").querySelector("tbody").id = "indicators-body";
-    var assessed = w.api("/assessment").then(function (a) {
+  // The assessment now, or as of a day (evidence reported later is ignored), drawn on the page.
+  function load(asOf) {
+    document.body.removeAttribute("data-loaded");
+    return w.api("/assessment" + (asOf ? "?as_of=" + encodeURIComponent(asOf) : "")).then(function (a) {
       showStage(a);
       showIndicators(a);
       w.fill("move-up", a.to_move_up, function (m) { return el("li", m); }, "nothing would move it up");
       w.fill("move-down", a.to_move_down, function (m) { return el("li", m); }, "nothing would move it down");
       scoreChart(w.byId("score-chart"), a.history, a.cooperation && a.cooperation.series);
     });
+  }
+
+  w.pages.overview = function () {
+    w.byId("indicators").querySelector("tbody").id = "indicators-body";
+    var asOf = w.byId("as-of-date");
+    function done() { document.body.setAttribute("data-loaded", "true"); }
+    w.byId("as-of-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      load(asOf.value || null).then(done).catch(w.fail);
+    });
+    w.byId("as-of-today").addEventListener("click", function () { asOf.value = ""; load(null).then(done).catch(w.fail); });
+    var assessed = load(null);
     var alerts = w.api("/alerts?limit=5").then(function (page) {
       w.fill("alerts", page.items, alertItem, "no alerts");
     });

@@ -72,8 +72,8 @@
         var rows = parseCsv(text);
         var head = rows.shift() || [];
         var col = function (names) { for (var i = 0; i < names.length; i++) { var j = head.indexOf(names[i]); if (j >= 0) return j; } return -1; };
-        var q = col(["name", "imo"]), c = col(["match_caption", "caption"]), l = col(["match_id", "list"]),
-            s = col(["score"]), m = col(["match"]), a = col(["algorithm"]), x = col(["error"]);
+        var q = col(["query", "name", "imo"]), c = col(["caption", "match_caption"]), l = col(["id", "match_id"]),
+            s = col(["score"]), m = col(["match"]), a = col(["algorithm"]), x = col(["explanation", "error"]);
         showResults(rows.filter(function (r) { return r.length > 1 || r[0]; }).map(function (r) {
           return { query: r[q], caption: c >= 0 ? r[c] : "", list: l >= 0 ? r[l] : "", score: s >= 0 && r[s] !== "" ? r[s] : null,
                    match: m >= 0 && /^(true|1|yes)$/i.test(r[m]),
