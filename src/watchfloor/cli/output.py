@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -18,16 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), and
-# the bidirectional overrides and isolates that reorder what a reader sees ("Trojan source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from watchfloor.inert import show_controls
 
 
 def terminal_safe(text: str) -> str:
     """``text`` with every control character a terminal would act on shown as an inert escape
     (``\\x1b``, ``\\u202e``): a list name or a report cannot recolour, clear or retitle the
     terminal, plant a hidden hyperlink, or reorder a line. Tab and newline stay."""
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    return show_controls(text)
 
 
 def untrusted(value: object) -> Text:

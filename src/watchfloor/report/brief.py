@@ -10,10 +10,10 @@ asset: the file renders the same offline.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from watchfloor.assess.policy import Status
 from watchfloor.assess.review import audit_log
 from watchfloor.graph.actors import actor_name
 from watchfloor.graph.resolve import list_merges
+from watchfloor.inert import show_controls
 from watchfloor.report.chart import ChartRow, timeline_svg
 from watchfloor.store.models import (
     Claim,
@@ -57,6 +58,11 @@ blockquote{margin:2px 0 2px 12px;padding-left:8px;border-left:3px solid #d1d5db;
 .warning{background:#fef3c7;border-left:6px solid #b45309;padding:8px 12px}
 .no-evidence .level{font-size:20px;font-weight:bold;color:#b45309}
 """
+
+
+def escape(value: str, quote: bool = True) -> str:
+    """HTML-escaped text from outside, its control characters shown inert (``\\x1b``)."""
+    return html.escape(show_controls(value), quote)
 
 
 @dataclass
