@@ -135,11 +135,6 @@ def test_damaged_gzip_bytes(steps: list) -> None:  # type: ignore[type-arg]
         check_reader(path, lambda p: checked_batches(p, 1 << 20), AisBatch)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by the block-size fuzz test, open: the AIS CSV reader drops exact repeat rows "
-    "within one block only, so a row repeated across a block edge is kept (maritime's reader)",
-)
 def test_csv_repeat_rows_do_not_depend_on_the_block_size(tmp_path: Path) -> None:
     head, *lines = seeds()["dma.csv"].splitlines(keepends=True)
     path = tmp_path / "dma.csv"
