@@ -48,5 +48,9 @@ class StoreError(WatchfloorError):
     """The store cannot be opened, migrated or written."""
 
 
+class PermissionDeniedError(WatchfloorError):
+    """The person or key asking may not do this (their role or TLP level is too low)."""
+
+
 class NotFoundError(WatchfloorError):
     """A record asked for by id does not exist in the store."""

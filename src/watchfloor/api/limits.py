@@ -6,41 +6,55 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import Request, UploadFile
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.responses import Response
+from fastapi import UploadFile
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchfloor.api.problems import ApiProblem, problem
 
 CHUNK = 1 << 20
 
 
-class BodySizeLimit(BaseHTTPMiddleware):
-    """Refuse a request whose declared body is larger than the endpoint allows, before reading it."""
+class BodySizeLimit:
+    """Refuse (413) a request body larger than allowed: at once when Content-Length says so, and
+    while it streams when it does not (chunked), so no handler ever reads past the limit."""
 
-    def __init__(self, app: object, *, json_bytes: int, upload_bytes: int) -> None:
-        super().__init__(app)  # type: ignore[arg-type]  # starlette types the app loosely
-        self.json_bytes, self.upload_bytes = json_bytes, upload_bytes
+    def __init__(self, app: ASGIApp, *, json_bytes: int, upload_bytes: int) -> None:
+        self.app, self.json_bytes, self.upload_bytes = app, json_bytes, upload_bytes
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length")
-        multipart = request.headers.get("content-type", "").startswith("multipart/")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        multipart = headers.get("content-type", "").startswith("multipart/")
         limit = self.upload_bytes if multipart else self.json_bytes
+        declared = headers.get("content-length")
         if declared is not None:
-            try:
-                size = int(declared)
-            except ValueError:
-                return problem(400, "bad_request", f"Content-Length is not a number: {declared!r}")
-            if size > limit:
-                return problem(
-                    413, "too_large", f"the request body is {size:,} bytes; the limit is {limit:,}"
+            if not declared.isdigit():
+                await problem(400, "bad_request", f"Content-Length is not a number: {declared!r}")(
+                    scope, receive, send
                 )
-        return await call_next(request)
+                return
+            if int(declared) > limit:
+                detail = f"the request body is {int(declared):,} bytes; the limit is {limit:,}"
+                await problem(413, "too_large", detail)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                # An HTTPException, not ApiProblem: FastAPI turns other errors while reading a body into 400.
+                raise HTTPException(413, f"the request body is over the limit of {limit:,} bytes")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 async def save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:

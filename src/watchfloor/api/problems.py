@@ -9,7 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from watchfloor.errors import ConfigError, InputError, NotFoundError, StoreError, WatchfloorError
+from watchfloor.errors import (
+    ConfigError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    StoreError,
+    WatchfloorError,
+)
 
 
 class ApiProblem(Exception):
@@ -25,9 +32,7 @@ def problem(status: int, error: str, detail: str, headers: dict[str, str] | None
 
 
 def _status_of(exc: WatchfloorError) -> tuple[int, str]:
-    from watchfloor.service.sharing import SharingNotAllowedError
-
-    if isinstance(exc, SharingNotAllowedError):
+    if isinstance(exc, PermissionDeniedError):
         return 403, "forbidden"
     if isinstance(exc, NotFoundError):
         return 404, "not_found"

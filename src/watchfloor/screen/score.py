@@ -634,6 +634,11 @@ def _score_entry(
     parts.extend(f"{f.field} {f.outcome.value} ({f.contribution:+.2f}: {f.detail})" for f in fields)
     verdict = "match" if is_match else "no match"
     summary = f"{verdict}: {score:.2f} {'>=' if is_match else '<'} {threshold:.2f}; " + "; ".join(parts)
+    return match_of(item, score, is_match, Explanation(ALGORITHM, threshold, alignment, fields, summary))
+
+
+def match_of(item: IndexedEntry, score: float, is_match: bool, explanation: Explanation) -> Match:
+    """The :class:`Match` of one scored entry, whichever algorithm scored it."""
     entry = item.entry
     return Match(
         key=entry.key,
@@ -647,7 +652,7 @@ def _score_entry(
         programmes=list(entry.programmes),
         listed_on=entry.listed_on,
         url=entry.url,
-        explanation=Explanation(ALGORITHM, threshold, alignment, fields, summary),
+        explanation=explanation,
     )
 
 

@@ -35,6 +35,7 @@ from watchfloor.screen.score import (
     _near_dates,
     _Prepared,
     is_mark,
+    match_of,
     pair_tokens,
     whole_similarity,
 )
@@ -609,21 +610,7 @@ def score_entry(prepared: _Prepared, item: IndexedEntry, forms: list[NameForm], 
     verdict = "match" if is_match else "no match"
     parts = [f"{f.feature} {f.value:.2f}x{f.weight:+.2f}={f.contribution:+.3f} ({f.detail})" for f in fired]
     summary = f"{verdict}: {score:.2f} {'>=' if is_match else '<'} {threshold:.2f}; " + "; ".join(parts)
-    entry = item.entry
-    return Match(
-        key=entry.key,
-        entry_id=entry.entry_id,
-        source=entry.source.value,
-        caption=entry.caption,
-        schema=entry.schema.value,
-        score=round(score, 4),
-        match=is_match,
-        lists=[entry.source.value],
-        programmes=list(entry.programmes),
-        listed_on=entry.listed_on,
-        url=entry.url,
-        explanation=Explanation(ALGORITHM, threshold, alignment, [], summary, fired),
-    )
+    return match_of(item, score, is_match, Explanation(ALGORITHM, threshold, alignment, [], summary, fired))
 
 
 def _idf_of(prepared: _Prepared) -> Callable[[str], float]:

@@ -29,7 +29,6 @@ from watchfloor.screen.score import Query, ScreenResult, screen_full
 from watchfloor.service import assessment as assessment_ops
 from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
-from watchfloor.service import queries
 from watchfloor.service import reports as report_ops
 from watchfloor.service.users import Principal, Role, authenticate, hash_key, record_audit
 from watchfloor.settings import Settings, get_settings
@@ -260,5 +259,3 @@ class Watchfloor:
         """Run a :mod:`watchfloor.service.queries` function at ``principal``'s TLP clearance."""
         with self.store.reading() as session:  # a read never waits for a writer (SQLite WAL snapshot)
             return query(session, principal.tlp, *args, **kwargs)
-
-    queries = queries

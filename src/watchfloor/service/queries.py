@@ -496,24 +496,25 @@ def reviews(session: Session, clearance: Tlp, *, limit: int = 50, offset: int = 
 
 
 def review_queue(session: Session, clearance: Tlp, *, limit: int = 50, offset: int = 0) -> Page:
-    """Extracted events and merges awaiting an analyst's decision."""
+    """Merges awaiting an analyst's decision, then extracted events, as one paged list."""
     levels = allowed_levels(clearance)
-    pending = events(session, clearance, status="extracted", limit=limit, offset=offset)
-    merged = list(
-        session.scalars(
-            select(Entity).where(Entity.merged_into.is_not(None), Entity.tlp.in_(levels)).order_by(Entity.id)
-        )
+    reviewed = select(Review.subject_id).where(Review.subject_kind == "merge")
+    merged = session.scalars(
+        select(Entity)
+        .where(Entity.merged_into.is_not(None), Entity.tlp.in_(levels), Entity.id.not_in(reviewed))
+        .order_by(Entity.id)
     )
-    reviewed = set(session.scalars(select(Review.subject_id).where(Review.subject_kind == "merge")))
     merges = [
         {"target_kind": "merge", "target_id": e.id, "caption": e.caption, "merged_into": e.merged_into}
         for e in merged
-        if e.id not in reviewed
     ]
-    items = [{"target_kind": "event", "target_id": e["id"], "event": e} for e in pending.items]
-    if offset == 0:
-        items += merges[: max(0, limit - len(items))]
-    return Page(pending.total + len(merges), limit, offset, items)
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    items: list[dict[str, Any]] = merges[offset : offset + limit]
+    event_offset, event_limit = max(0, offset - len(merges)), limit - len(items)
+    pending = events(session, clearance, status="extracted", limit=max(1, event_limit), offset=event_offset)
+    if event_limit > 0:
+        items += [{"target_kind": "event", "target_id": e["id"], "event": e} for e in pending.items]
+    return Page(len(merges) + pending.total, limit, offset, items)
 
 
 # --- redaction ----------------------------------------------------------------------------------

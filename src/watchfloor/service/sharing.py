@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from watchfloor.errors import InputError, WatchfloorError
+from watchfloor.errors import InputError, PermissionDeniedError
 from watchfloor.service.users import Principal, Role, record_audit
 from watchfloor.share.ftm_export import FTM_ALGORITHM, export_ftm, write_jsonl
 from watchfloor.share.stix_export import EXPORT_ALGORITHM, export_stix, write_json
@@ -32,7 +32,7 @@ DEFAULT_PARTNER_LEVEL = Tlp.AMBER
 """The level an export is for when none is asked (capped at the principal's own)."""
 
 
-class SharingNotAllowedError(WatchfloorError):
+class SharingNotAllowedError(PermissionDeniedError):
     """The principal may not do this sharing operation (role or TLP level)."""
 
 

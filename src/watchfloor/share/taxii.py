@@ -142,6 +142,24 @@ def _as_dependency(func: Callable[..., Any]) -> Callable[..., Any]:
     return with_request
 
 
+class ObjectQuery:
+    """The filters and paging of the objects and manifest endpoints (TAXII 2.1, 3.4 and 5.3)."""
+
+    def __init__(
+        self,
+        added_after: str | None = None,
+        limit: int | None = None,
+        next_token: Annotated[str | None, Query(alias="next")] = None,
+        match_id: Annotated[str | None, Query(alias="match[id]")] = None,
+        match_type: Annotated[str | None, Query(alias="match[type]")] = None,
+        match_version: Annotated[str | None, Query(alias="match[version]")] = None,
+        match_spec_version: Annotated[str | None, Query(alias="match[spec_version]")] = None,
+    ) -> None:
+        self.added_after, self.limit, self.next_token = added_after, limit, next_token
+        self.match_id, self.match_type = match_id, match_type
+        self.match_version, self.match_spec_version = match_version, match_spec_version
+
+
 def build_router(
     *, store: Callable[..., Store], principal: Callable[..., Principal], title: str = "watchfloor TAXII 2.1"
 ) -> APIRouter:
@@ -260,6 +278,18 @@ def build_router(
         root(api_root)
         return _answer({"collections": [describe(level) for level in visible_levels(who)]})
 
+    def paged(db: Store, level: Tlp, q: ObjectQuery) -> tuple[list[dict[str, Any]], bool, str | None]:
+        """One page of a collection's objects after the ``added_after`` and ``match[...]`` filters."""
+        items = filtered(
+            objects_of(db, level),
+            q.added_after,
+            q.match_id,
+            q.match_type,
+            q.match_version,
+            q.match_spec_version,
+        )
+        return page(items, q.limit, q.next_token)
+
     @router.get("/{api_root}/collections/{cid}/", summary="One TAXII collection")
     def collection(api_root: str, cid: str, who: PrincipalDep) -> JSONResponse:
         return _answer(describe(collection_level(api_root, cid, who)))
@@ -270,19 +300,9 @@ def build_router(
         cid: str,
         who: PrincipalDep,
         db: StoreDep,
-        added_after: str | None = None,
-        limit: int | None = None,
-        next_token: Annotated[str | None, Query(alias="next")] = None,
-        match_id: Annotated[str | None, Query(alias="match[id]")] = None,
-        match_type: Annotated[str | None, Query(alias="match[type]")] = None,
-        match_version: Annotated[str | None, Query(alias="match[version]")] = None,
-        match_spec_version: Annotated[str | None, Query(alias="match[spec_version]")] = None,
+        q: Annotated[ObjectQuery, Depends()],
     ) -> JSONResponse:
-        level = collection_level(api_root, cid, who)
-        items = filtered(
-            objects_of(db, level), added_after, match_id, match_type, match_version, match_spec_version
-        )
-        chunk, more, token = page(items, limit, next_token)
+        chunk, more, token = paged(db, collection_level(api_root, cid, who), q)
         body: dict[str, Any] = {"more": more, "objects": chunk}
         if token:
             body["next"] = token
@@ -321,19 +341,9 @@ def build_router(
         cid: str,
         who: PrincipalDep,
         db: StoreDep,
-        added_after: str | None = None,
-        limit: int | None = None,
-        next_token: Annotated[str | None, Query(alias="next")] = None,
-        match_id: Annotated[str | None, Query(alias="match[id]")] = None,
-        match_type: Annotated[str | None, Query(alias="match[type]")] = None,
-        match_version: Annotated[str | None, Query(alias="match[version]")] = None,
-        match_spec_version: Annotated[str | None, Query(alias="match[spec_version]")] = None,
+        q: Annotated[ObjectQuery, Depends()],
     ) -> JSONResponse:
-        level = collection_level(api_root, cid, who)
-        items = filtered(
-            objects_of(db, level), added_after, match_id, match_type, match_version, match_spec_version
-        )
-        chunk, more, token = page(items, limit, next_token)
+        chunk, more, token = paged(db, collection_level(api_root, cid, who), q)
         manifest = [
             {"id": o["id"], "date_added": _added(o), "version": _added(o), "media_type": STIX_MEDIA_TYPE}
             for o in chunk
