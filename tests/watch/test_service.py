@@ -403,3 +403,37 @@ def test_each_pass_updates_detection_and_assessment_as_a_full_recomputation_woul
     fourth = watch.run_once()
     assert fourth["assess"] is not None and fourth["assess"].counts["mode"] == "full"
     same_as_full(watch)
+
+
+def test_a_new_list_version_rescreens_the_names_no_list_matched(service: Watchfloor, tmp_path: Path) -> None:
+    """A report names Kim Jong Un while the loaded list lacks him: no merge. When a version that
+    lists him is loaded, the next pass screens the name again and merges it, with its evidence."""
+    from watchfloor.graph.resolve import list_merges
+    from watchfloor.store.models import Mention
+
+    rows = (Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv").read_text()
+    first, second = tmp_path / "v1" / "sdn.csv", tmp_path / "v2" / "sdn.csv"
+    for path, text in ((first, "".join(rows.splitlines(True)[:4])), (second, rows)):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    service.load_lists([first])
+    text = "Kim Jong Un met the Russian delegation in Pyongyang."
+    with service.session() as session:
+        document = EvidenceBuilder(session).document(text, date(2024, 10, 20), "KCNA")
+        session.add(
+            Mention(
+                id="mention-kim", document_id=document, label="PERSON", text="Kim Jong Un", start=0, end=11
+            )
+        )
+    watch = Watch(service)
+    watch.run_once()
+    with service.session() as session:
+        assert [m for m in list_merges(session) if m.caption == "Kim Jong Un"] == []
+    service.load_lists([second])
+    results = watch.run_once()
+    assert results["assess"] is not None and results["assess"].counts["names_rescreened_merges"] == 1
+    with service.session() as session:
+        (kim,) = [m for m in list_merges(session) if m.caption == "Kim Jong Un"]
+    assert "KIM, Jong Un" in kim.into_caption and "when the lists changed" in kim.rule
+    assert {e.kind for e in kim.evidence} == {"document_span", "list_entry"}
+    assert Watch(service)._rescreen() == {}  # a restarted watch does not screen the same versions again

@@ -351,6 +351,7 @@ class Watch:
         if last.get("fingerprint") == fingerprint:
             return JobResult({"skipped": True})
         self.service.resolve()  # links new names and vessels (to the lists when they are loaded)
+        rescreen = self._rescreen()
         assessment, mode = self._assessment()
         with self.service.session() as session:
             raised = [a.title for a in raise_alerts(session, assessment)]
@@ -366,8 +367,30 @@ class Watch:
             "alerts_raised": len(raised),
             "mode": mode,
             "indicators_recomputed": len(self._assessor.recomputed) if self._assessor else 0,
+            **rescreen,
         }
         return JobResult(counts, True)
+
+    def _rescreen(self) -> dict[str, int]:
+        """After a list changed, the report names no list matched are screened again against
+        the new versions (:func:`watchfloor.graph.resolve.rescreen_names`). The versions screened
+        are kept under ``watch_state`` ``rescreen`` after the merges are stored, so a crash in
+        between screens them again (a merge already made is not made twice)."""
+        from watchfloor.graph.resolve import rescreen_names
+        from watchfloor.service.screening import index_from_store
+
+        lists = self._lists_stamp()
+        with self.service.session() as session:
+            done = state.get_state(session, "rescreen").get("lists")
+        if not lists or done == lists:
+            return {}
+        index = index_from_store(self.service.store)
+        with self.service.session() as session:
+            report = rescreen_names(session, index)
+        with self.service.session() as session:
+            state.put_state(session, "rescreen", {"lists": lists, "merges": report.merges_made})
+        log_event("names.rescreened", lists=lists, merges=report.merges_made)
+        return {"names_rescreened_merges": report.merges_made}
 
     def _assessment(self) -> tuple[Assessment, str]:
         """The assessment now: the held :class:`IncrementalAssessor` brought up to date with what
