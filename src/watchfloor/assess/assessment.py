@@ -34,6 +34,7 @@ from watchfloor.assess.evidence import (
     load_evidence,
 )
 from watchfloor.assess.grading import Grade
+from watchfloor.assess.independence import INDEPENDENCE_ALGORITHM
 from watchfloor.assess.indicators import (
     DENIAL_TYPES,
     INDICATOR_ALGORITHM,
@@ -46,7 +47,6 @@ from watchfloor.assess.indicators import (
 )
 from watchfloor.assess.ladder import StageResult, TriggerState, current_level, evaluate_stage
 from watchfloor.assess.policy import IndicatorSpec, Policy, Status, load_policy
-from watchfloor.assess.sources import INDEPENDENCE_ALGORITHM
 from watchfloor.assess.sweep import StatusTracker
 from watchfloor.graph.events import EVENT_CLUSTER_ALGORITHM, EventCluster, cluster_events
 

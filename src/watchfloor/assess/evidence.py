@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchfloor.assess.grading import Stance
-from watchfloor.assess.sources import IndependenceIndex
+from watchfloor.assess.independence import IndependenceIndex
 from watchfloor.graph.actors import canonical_actor
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance
 

@@ -18,11 +18,13 @@ not make an indicator reported on their own.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 from normality import normalize
 
@@ -134,10 +136,19 @@ def match_maritime(matcher: MaritimeMatcher, records: list[MaritimeRecord]) -> l
         per_group = [[v for v in visits if any(_port_is(v, p) for p in group)] for group in groups]
         if not all(per_group):
             continue
+        # Visits in start order (the store's): the ones near an anchor are one slice, found by
+        # bisection instead of a scan of every visit of the vessel for every anchor.
+        ordered = [all(a.start <= b.start for a, b in pairwise(g)) for g in per_group]
+        starts = [[v.start for v in g] for g in per_group]
         for anchor in per_group[0]:
             chain = [anchor]
-            for candidates in per_group[1:]:
-                near = [v for v in candidates if abs(v.start - anchor.start) <= window]
+            for k, candidates in enumerate(per_group[1:], 1):
+                if ordered[k]:
+                    lo = bisect.bisect_left(starts[k], anchor.start - window)
+                    hi = bisect.bisect_right(starts[k], anchor.start + window)
+                    near = candidates[lo:hi]
+                else:
+                    near = [v for v in candidates if abs(v.start - anchor.start) <= window]
                 if not near:
                     break
                 chain.append(min(near, key=lambda v: abs(v.start - anchor.start)))

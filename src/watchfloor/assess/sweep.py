@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, MaritimeRecord
 from watchfloor.assess.grading import Stance
+from watchfloor.assess.independence import IndependenceIndex
 from watchfloor.assess.indicators import base_grade, best_key, decide_status, match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
-from watchfloor.assess.sources import IndependenceIndex
 
 
 @dataclass
@@ -157,7 +157,15 @@ class StatusTracker:
         self._settle(root, group)
 
     def set_maritime(self, records: list[MaritimeRecord]) -> None:
-        """The maritime records reported so far (every one, not only this indicator's)."""
+        """The maritime records reported so far (every one, not only this indicator's).
+
+        Each call holds every record of the one before and more (evidence only arrives), so where
+        all the indicator's matchers play one role a match, once found, stays: nothing is re-matched
+        after it (re-matching the pool on every day would grow with the square of the records).
+        """
+        roles = {m.role for m in self.spec.maritime}
+        if len(roles) == 1 and self.maritime_any:
+            return
         found: dict[str, EvidenceRole] = {}
         for matcher in self.spec.maritime:
             for match in match_maritime(matcher, records):
