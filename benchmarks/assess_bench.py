@@ -48,7 +48,8 @@ from watchfloor.assess.evidence import (  # noqa: E402
     Span,
 )
 from watchfloor.assess.grading import Stance  # noqa: E402
-from watchfloor.assess.indicators import evaluate_indicator, relevant_days  # noqa: E402
+from watchfloor.assess.indicators import evaluate_indicator  # noqa: E402
+from watchfloor.assess.matching import relevant_days  # noqa: E402
 from watchfloor.assess.policy import Policy, load_policy  # noqa: E402
 
 START = date(2024, 1, 1)

@@ -3,7 +3,7 @@
 As the evidence date moves forward, claims are only ever added (reviews apply whatever the date),
 so the independent-source groups of an indicator are a union-find that only merges: each claim
 is added once, each group keeps its best claim and its lowest credibility, and the counts the
-status rule needs (:func:`watchfloor.assess.indicators.decide_status`) are kept up to date on
+status rule needs (:func:`watchfloor.assess.status.decide_status`) are kept up to date on
 every merge. The status after each date is exactly what evaluating the indicator on the evidence
 cut at that date gives; the tests compare the two on every fixture and on a random corpus.
 """
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, MaritimeRecord
 from watchfloor.assess.grading import Stance
 from watchfloor.assess.independence import IndependenceIndex
-from watchfloor.assess.indicators import base_grade, best_key, decide_status, match_maritime
+from watchfloor.assess.matching import match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
+from watchfloor.assess.status import base_grade, best_key, decide_status
 
 
 @dataclass
