@@ -170,6 +170,7 @@ class IncrementalAssessor:
         history = _History(StatusTracker(spec, self.policy, self.index))
         self._advance(history, self._live_claims(spec), self._maritime_days(spec, self.evidence.maritime))
         self._histories[spec.id] = history
+        self._final.pop(spec.id, None)  # what it rested on changed (a review, a late link): start over
 
     def _finalise(self, spec: IndicatorSpec) -> None:
         # Only the events the indicator can read: those it matches and the denials it records.
@@ -201,10 +202,15 @@ class IncrementalAssessor:
         return tracker.status()
 
     def _final_tracker(self, spec: IndicatorSpec) -> StatusTracker:
-        """A tracker holding all the indicator's evidence (for cheap bounds), kept per version."""
+        """A tracker holding all the indicator's evidence (for cheap bounds), kept per version.
+
+        Between rebuilds evidence is only added, so the tracker of the last version takes the new
+        claims (it skips those it holds) instead of being built again.
+        """
         held = self._final.get(spec.id)
         if held is None or held[0] != self._versions[spec.id]:
-            held = (self._versions[spec.id], StatusTracker(spec, self.policy, self.index))
+            tracker = held[1] if held is not None else StatusTracker(spec, self.policy, self.index)
+            held = (self._versions[spec.id], tracker)
             for event, claim in self._live_claims(spec):
                 held[1].add_claim(event, claim)
             held[1].set_maritime(self._maritime_until(spec, date.max))
@@ -269,6 +275,9 @@ class IncrementalAssessor:
         touched_pairs = self.index.add(
             (d for d in self.evidence.documents.values() if d.id in cited), (c for _, c in new_claims)
         )
+        for spec_id, (_, final) in list(self._final.items()):
+            if any(final.has_documents(a, b) for a, b in touched_pairs):
+                del self._final[spec_id]  # a new link between documents it holds: start over
         changed: set[str] = set()
         for spec in self.policy.indicators:
             mine = [

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, Evidence
-from watchfloor.assess.grading import Estimate, Grade, Stance, estimate, grade_claim
+from watchfloor.assess.grading import Estimate, Grade, GradeMemo, Stance, estimate
 from watchfloor.assess.independence import SourceGroup
 from watchfloor.assess.matching import MaritimeMatch, has_word, match_event, match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
-from watchfloor.assess.status import base_grade, best_key, decide_status
+from watchfloor.assess.status import best_key, decide_status
 
 INDICATOR_ALGORITHM = "watchfloor-indicator-v1"
 AIS_SOURCE = "ais"
@@ -287,7 +287,7 @@ def _explain(
 
 
 def _graded_claims(
-    found: _Collected, groups: dict[str, SourceGroup], status: Status, counted: set[str], policy: Policy
+    found: _Collected, groups: dict[str, SourceGroup], status: Status, counted: set[str], grades: GradeMemo
 ) -> tuple[list[ClaimAssessment], list[ClaimAssessment]]:
     """Every claim behind the indicator, graded now that corroboration is known; denials apart."""
     claims_out: list[ClaimAssessment] = []
@@ -298,8 +298,7 @@ def _graded_claims(
             Stance.ASSERTS,
             Stance.ACCUSES,
         )
-        grade = grade_claim(
-            policy.grading,
+        grade = grades(
             reliability=claim.reliability,
             extracted_credibility=claim.credibility,
             stance=claim.stance,
@@ -343,6 +342,7 @@ def _recorded_denials(
     groups: dict[str, SourceGroup],
     base: dict[str, Grade],
     denied: set[str],
+    grades: GradeMemo,
 ) -> list[ClaimAssessment]:
     """Denial events by the pair naming the indicator (``denials_any``): recorded, never refutation."""
     out: list[ClaimAssessment] = []
@@ -358,8 +358,7 @@ def _recorded_denials(
             denied.add(claim.id)
             accused = by_pair or claim.speaker_actor in policy.pair
             dgroup = groups.get(claim.document_id)
-            grade = base.get(claim.id) or grade_claim(
-                policy.grading,
+            grade = base.get(claim.id) or grades(
                 reliability=claim.reliability,
                 extracted_credibility=claim.credibility,
                 stance=Stance.DENIES,
@@ -393,15 +392,25 @@ def evaluate_indicator(spec: IndicatorSpec, evidence: Evidence, policy: Policy) 
     groups = evidence.independence(policy.grading.near_duplicate_ratio).groups(
         c.document_id for _, c in found.pairs
     )
-    base = {c.id: base_grade(policy, c) for _, c in found.pairs}
+    grades = GradeMemo(policy.grading)
+    base = {
+        c.id: grades(
+            reliability=c.reliability,
+            extracted_credibility=c.credibility,
+            stance=c.stance,
+            hedged=c.hedged,
+            corroborated_elsewhere=False,
+        )
+        for _, c in found.pairs
+    }  # the same as base_grade, remembered
     sources = _sources(found, groups, base, policy)
     status = _status(found, sources, policy)
     explanation, next_status = _explain(status, found, sources, policy)
     counting = [s for s in sources if s.counts]
-    claims_out, denials_out = _graded_claims(found, groups, status, {s.key for s in counting}, policy)
+    claims_out, denials_out = _graded_claims(found, groups, status, {s.key for s in counting}, grades)
     if spec.denials_any:
         denied = {d.claim_id for d in denials_out}
-        denials_out.extend(_recorded_denials(spec, evidence, policy, groups, base, denied))
+        denials_out.extend(_recorded_denials(spec, evidence, policy, groups, base, denied, grades))
     top = max((s for s in sources if s.kind != "analyst"), key=lambda s: s.weight, default=None)
     est, est_reason = estimate(
         status, top.best_grade[:1] if top else "F", int(top.best_grade[1:]) if top else 6
