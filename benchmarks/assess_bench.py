@@ -53,8 +53,8 @@ from watchfloor.assess.evidence import (  # noqa: E402
     Span,
     load_evidence,
 )
-from watchfloor.assess.grading import Stance  # noqa: E402
 from watchfloor.assess.policy import Policy, load_policy  # noqa: E402
+from watchfloor.model.stance import Stance  # noqa: E402
 from watchfloor.store import Store, open_store  # noqa: E402
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance  # noqa: E402
 

@@ -41,7 +41,7 @@ from watchfloor.assess.policy import IndicatorSpec, Policy, Status, load_policy
 from watchfloor.assess.result import Assessment, Linchpin, compose
 from watchfloor.assess.status import base_grade
 from watchfloor.assess.sweep import StatusTracker
-from watchfloor.graph.events import EventCluster, cluster_events
+from watchfloor.graph.event_clusters import EventCluster, cluster_events
 
 
 def _summary(event: EventRecord) -> str:

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, Evidence
-from watchfloor.assess.grading import Estimate, Grade, GradeMemo, Stance, estimate
+from watchfloor.assess.grading import Estimate, Grade, GradeMemo, estimate
 from watchfloor.assess.independence import SourceGroup
 from watchfloor.assess.matching import MaritimeMatch, has_word, match_event, match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
 from watchfloor.assess.status import best_key, decide_status
+from watchfloor.model.stance import Stance
 
 INDICATOR_ALGORITHM = "watchfloor-indicator-v1"
 AIS_SOURCE = "ais"

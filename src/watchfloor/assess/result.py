@@ -17,7 +17,7 @@ from watchfloor.assess.independence import INDEPENDENCE_ALGORITHM
 from watchfloor.assess.indicators import INDICATOR_ALGORITHM, IndicatorResult
 from watchfloor.assess.ladder import StageResult, TriggerState, current_level, evaluate_stage
 from watchfloor.assess.policy import Policy, Status
-from watchfloor.graph.events import EVENT_CLUSTER_ALGORITHM
+from watchfloor.graph.event_clusters import EVENT_CLUSTER_ALGORITHM
 
 CLAIM_GRADE_ALGORITHM = "watchfloor-claim-grade-v1"
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, MaritimeRecord
-from watchfloor.assess.grading import Stance
 from watchfloor.assess.independence import IndependenceIndex
 from watchfloor.assess.matching import match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
 from watchfloor.assess.status import base_grade, best_key, decide_status
+from watchfloor.model.stance import Stance
 
 
 @dataclass
