@@ -500,7 +500,6 @@ def rescreen_names(session: Session, index: Any) -> ResolutionReport:
     entity's first mention; merges an analyst undid stay undone (:func:`merge` refuses them).
     """
     from watchfloor.screen.score import Query, screen
-    from watchfloor.sources.lists.records import Schema
 
     report = ResolutionReport()
     graph = _Graph(session, report)
