@@ -17,10 +17,10 @@ import polars as pl
 
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store, window_of
 from watchfloor.maritime.incremental import IncrementalDetector
-from watchfloor.maritime.parquet_store import ingest_file
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.report import ReadReport
 from watchfloor.sources.lists.formats import read_list
+from watchfloor.store.ais import ingest_file
 from watchfloor.watch.stream import append_batch, write_session_manifest
 
 LIST_SUBSET = Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv"

@@ -19,10 +19,10 @@ from tests.assess.evidence_builder import EvidenceBuilder
 from tests.watch.conftest import Receiver, wait_for
 from watchfloor.assess.review import Decision
 from watchfloor.errors import StoreError
-from watchfloor.maritime.parquet_store import scan_positions
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.watch import WATCH, Job, JobResult, Watch, watch_status
 from watchfloor.settings import Settings
+from watchfloor.store.ais import scan_positions
 from watchfloor.store.models import Alert, MaritimeEvent, WatchRun
 
 DRIFT = "dma_aisabnormal_drift_212123000_2014-10-02.nmea.gz"

@@ -38,10 +38,10 @@ from watchfloor.maritime.detect import (
     window_of,
 )
 from watchfloor.maritime.links import VesselListIndex
-from watchfloor.maritime.parquet_store import POSITIONS, ingested, scan_static, store_root
 from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.schema import POSITION_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
+from watchfloor.store.ais import POSITIONS, ingested, scan_static, store_root
 
 INCREMENT_HOURS = 1
 """The window the incremental detector holds pieces for (and so the least it reads again)."""
