@@ -313,7 +313,7 @@ def _paced_sender(background: Path, planted: Path, rate: float, events: Any) -> 
 
 
 def _positions(data_dir: Path, name: str) -> int:
-    from watchfloor.maritime.parquet_store import ingested
+    from watchfloor.store.ais import ingested
 
     for manifest in ingested(data_dir):
         if str(manifest.get("src_file", "")).endswith(name):
@@ -375,7 +375,7 @@ def section_live(rate: float, seconds: float, folder: Path, template: Path) -> d
         watch_stream_flush_s=1.0,
         watch_schedule={"ais_inbox": 3600, "detect": 2.0, "assess": 2.0, "deliver": 1.0},
     )
-    from watchfloor.maritime.parquet_store import ingest_file
+    from watchfloor.store.ais import ingest_file
 
     for name in HISTORY:  # days of real AIS already stored: what a full pass per cycle would redo
         ingest_file(AIS / name, settings.data_dir)
