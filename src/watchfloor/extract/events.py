@@ -36,6 +36,7 @@ from watchfloor.extract.ontology import (
     Stance,
 )
 from watchfloor.extract.records import Claim, DateRange, Event, Mention, TextSpan
+from watchfloor.extract.roles import actor_span, predicate, recipient_span
 from watchfloor.extract.vocab import (
     ACTOR_LABELS,
     Cue,
@@ -762,7 +763,8 @@ class _DocRules:
                 if groups:
                     return groups[0].ids, groups[0].text
             if role is Role.BEFORE:
-                found = self._before(sent, start, exclude, speaker_state)
+                found = self._parsed_role(actor_span(doc, start, end), sent, exclude)
+                found = found or self._before(sent, start, exclude, speaker_state)
                 if found:
                     return found
             if role is Role.POSSESSOR and start - 2 >= sent.start and doc[start - 1].text in {"'s", "’s"}:
@@ -770,6 +772,10 @@ class _DocRules:
                 actor = self._actor_id(ent) if ent is not None else None
                 if actor:
                     return [actor], str(ent.text) if ent is not None else None
+            if role is Role.TO:
+                found = self._parsed_role(recipient_span(doc, start, end), sent, exclude)
+                if found:
+                    return found
             if role in {Role.TO, Role.AFTER, Role.BETWEEN}:
                 groups = [g for g in self._groups(end, clause[1], exclude) if g.ids]
                 for group in groups:
@@ -786,6 +792,28 @@ class _DocRules:
                 if groups:
                     return groups[0].ids, groups[0].text
         return [], None
+
+    def _parsed_role(
+        self, span: tuple[int, int] | None, sent: Any, exclude: tuple[int, int] | None
+    ) -> tuple[list[str], str] | None:
+        """The first actor group named in a role's tokens from the parse (``extract/roles.py``)."""
+        if span is None or span[0] < sent.start or span[1] > sent.end:
+            return None
+        groups = [g for g in self._groups(span[0], span[1], exclude) if g.ids]
+        head = predicate(self.doc, span[0], span[1])
+        named = [head.i, *(c.i for c in head.children if c.dep_ == "appos")]
+        aside = [(c.left_edge.i, c.right_edge.i + 1) for c in head.children if c.dep_ in {"relcl", "acl"}]
+        # the group holding the phrase's head, then its apposition ("North Korea's Foreign Minister
+        # Choe Son Hui": Choe acts), then one outside its relative clauses ("the
+        # government, which Russia courted"), nearest the predicate first
+        groups.sort(
+            key=lambda g: (
+                not any(g.start <= i < g.end for i in named),
+                any(a <= g.start < b for a, b in aside),
+                -g.start,
+            )
+        )
+        return (groups[0].ids, groups[0].text) if groups else None
 
     def _before(
         self, sent: Any, start: int, exclude: tuple[int, int] | None, speaker_state: str | None
