@@ -45,11 +45,15 @@ def merge_into(kept: Event, other: Event) -> None:
 def merge_events(events: Iterable[Event]) -> list[Event]:
     """Merge candidates that tell the same event (:func:`same_event`), keeping first-seen order."""
     merged: list[Event] = []
+    keys: list[EventKey] = []  # each kept event's identity, computed once and again after a merge
     for event in events:
-        for kept in merged:
-            if same_event(kept, event):
+        key = _identity(event)
+        for number, kept in enumerate(merged):
+            if same_event_keys(keys[number], key):
                 merge_into(kept, event)
+                keys[number] = _identity(kept)
                 break
         else:
             merged.append(event)
+            keys.append(key)
     return merged

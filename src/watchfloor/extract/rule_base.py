@@ -122,6 +122,7 @@ class DocIndex:
                     self.actor_at[i] = ent
         self.actor_starts = [ent.start for ent in self.actor_ents]
         self._group_cache: dict[tuple[int, int, tuple[int, int] | None], list[ActorGroup]] = {}
+        self._head_nouns: dict[str, str] | None = None
         self.cues: dict[str, list[tuple[Cue, int, int]]] = {}
         for kind, matcher in layer.cue_matchers.items():
             found = [(layer.cue_index[key], s, e) for key, s, e in matcher.find(self.view, 0, len(doc))]
@@ -269,13 +270,15 @@ class DocIndex:
         """An actor adjective with the nouns it modifies: "Russian" -> "Russian officials"."""
         if not text:
             return text
-        for group in self._groups(0, len(self.doc)):  # cached: one scan per document
-            if group.text == text and self.doc[group.end - 1].ent_type_ == "NORP":
-                end = group.end
-                while end < len(self.doc) and self.doc[end].pos_ == "NOUN":
-                    end += 1
-                return str(self.doc[group.start : end].text)
-        return text
+        if self._head_nouns is None:  # one scan per document: every NORP group with its nouns
+            self._head_nouns = {}
+            for group in self._groups(0, len(self.doc)):
+                if group.text not in self._head_nouns and self.doc[group.end - 1].ent_type_ == "NORP":
+                    end = group.end
+                    while end < len(self.doc) and self.doc[end].pos_ == "NOUN":
+                        end += 1
+                    self._head_nouns[group.text] = str(self.doc[group.start : end].text)
+        return self._head_nouns.get(text, text)
 
     def _object_of(self, head: Any) -> bool:
         if head.pos_ == "ADP":
