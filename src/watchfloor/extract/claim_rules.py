@@ -15,7 +15,6 @@ from watchfloor.extract.dates import resolve
 from watchfloor.extract.ontology import (
     STANCE_STRENGTH,
     EventType,
-    Stance,
 )
 from watchfloor.extract.records import Claim, DateRange, TextSpan
 from watchfloor.extract.rule_base import (
@@ -34,6 +33,7 @@ from watchfloor.extract.vocab import (
     ACTOR_LABELS,
     Cue,
 )
+from watchfloor.model.stance import Stance
 
 
 class ClaimRules(DocIndex):

@@ -58,7 +58,7 @@ from watchfloor.extract.vocab import (
     configured_gazetteer,
     configured_ontology,
 )
-from watchfloor.store.ids import stable_id
+from watchfloor.model.ids import stable_id
 
 
 class RuleLayer:

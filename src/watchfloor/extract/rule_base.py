@@ -17,13 +17,13 @@ from watchfloor.extract.attribution import speaker_of, verb_of
 from watchfloor.extract.matching import TokenView
 from watchfloor.extract.ontology import (
     EventType,
-    Stance,
 )
 from watchfloor.extract.records import DateRange, Event, Mention
 from watchfloor.extract.vocab import (
     ACTOR_LABELS,
     Cue,
 )
+from watchfloor.model.stance import Stance
 
 if TYPE_CHECKING:
     from watchfloor.extract.events import RuleLayer
