@@ -42,6 +42,7 @@ CREATES_STORE = {
     "screen",
     "extract",
     "watch",
+    "feeds",
 }
 """Commands that may start a new store or need none; every other one refuses a store file that is missing
 (a mistyped ``--store`` must not yield an empty store and a confident "Stage 0" answer)."""
@@ -119,6 +120,7 @@ from watchfloor.cli import store as _store  # noqa: E402
 from watchfloor.cli import vessel as _vessel  # noqa: E402
 from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
+from watchfloor.cli.feeds import app as _feeds_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
 app.command(name="demo")(_demo.demo)
@@ -127,6 +129,7 @@ app.command(name="screen")(_screen.screen)
 app.command(name="extract")(_extract.extract)
 app.add_typer(_extract.ingest_app, name="ingest")
 app.command(name="events")(_extract.events)
+app.add_typer(_feeds_app, name="feeds")
 app.command(name="documents")(_store.documents)
 app.add_typer(_ais_app, name="ais")
 app.command(name="vessel")(_vessel.vessel)
@@ -145,7 +148,9 @@ app.command(name="watch")(_watch.watch)
 def main() -> None:
     """Entry point: run the app, turning watchfloor errors into one clear line and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode, typer.Exit(n) comes back as n
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except WatchfloorError as exc:
         if _state["verbose"]:
             err_console.print(traceback.format_exc(), markup=False, highlight=False)

@@ -259,6 +259,51 @@ class Watchfloor:
                 self.store, reports, processes=processes, progress=progress, grade=grade
             )
 
+    def add_feed(
+        self, url: str, principal: Principal = LOCAL, *, source: str | None = None, grade: str | None = None
+    ) -> tuple[report_ops.Feed, bool]:
+        """Watch a feed (stored); ``(feed, added)``: added is False when it was already watched."""
+        feed, added = report_ops.add_feed(self.store, url, source, grade)
+        self.audit(principal, "feeds.add", feed.url, {"added": added, "source": source, "grade": feed.grade})
+        return feed, added
+
+    def remove_feed(self, url: str, principal: Principal = LOCAL) -> bool:
+        removed = report_ops.remove_feed(self.store, url)
+        if removed:
+            self.audit(principal, "feeds.remove", url.strip())
+        return removed
+
+    def feeds(self) -> list[report_ops.Feed]:
+        """The watched feeds: ``watch_feeds`` in settings, then those added, with their poll state."""
+        return report_ops.list_feeds(self.store, self.settings.watch_feeds)
+
+    def poll_feeds(
+        self, principal: Principal = LOCAL, *, urls: Sequence[str] = (), force: bool = False
+    ) -> list[report_ops.FeedOutcome]:
+        """Poll the watched feeds (or only ``urls`` among them, or given once) and ingest their new
+        items; one outcome per feed, a failing feed never stopping the others. Timeout and size cap:
+        ``feed_timeout_s`` and ``watch_feed_max_mib``."""
+        watched = self.feeds()
+        if urls:
+            known = {f.url: f for f in watched}
+            watched = [
+                known.get(u) or report_ops.Feed(report_ops.check_feed_url(u), origin="given") for u in urls
+            ]
+        outcomes = report_ops.poll_feeds(
+            self.store,
+            watched,
+            timeout=self.settings.feed_timeout_s,
+            max_bytes=int(self.settings.watch_feed_max_mib * 2**20),
+            force=force,
+        )
+        self.audit(
+            principal,
+            "feeds.poll",
+            f"{len(outcomes)} feeds",
+            {"feeds": [{k: o.as_dict()[k] for k in ("url", "status", "stored", "error")} for o in outcomes]},
+        )
+        return outcomes
+
     # --- AIS ------------------------------------------------------------------------------------
 
     @property

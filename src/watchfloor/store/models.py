@@ -220,6 +220,8 @@ class Claim(Base):
     speaker_actor: Mapped[str | None] = mapped_column(String(200))
     stance: Mapped[str] = mapped_column(String(16))
     hedged: Mapped[bool] = mapped_column(Boolean, default=False)
+    modality: Mapped[str] = mapped_column(String(16), default="actual", server_default="actual")
+    """``actual`` (told as having happened), ``future``, ``planning`` or ``hypothetical``."""
     reliability: Mapped[str] = mapped_column(String(1), default="F")
     """Admiralty source reliability A-F, from the document's source."""
     credibility: Mapped[int] = mapped_column(Integer, default=6)
