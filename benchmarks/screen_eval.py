@@ -49,6 +49,7 @@ def query_of(row: dict[str, str]) -> Query:
         schema=Schema(row["schema"]) if row["schema"] else None,
         birth_date=row["query_dob"] or None,
         countries=[row["query_country"]] if row["query_country"] else [],
+        gender=row.get("query_gender") or None,
         identifiers=ids,
     )
 
@@ -102,6 +103,7 @@ def logic_v2_scores(
             query.add("passportNumber", row.get("query_passport") or None, quiet=True)
             query.add("birthDate", row["query_dob"] or None, quiet=True)
             query.add("nationality", row["query_country"] or None, quiet=True)
+            query.add("gender", row.get("query_gender") or None, quiet=True)
         work.append((query, entity))
     gc.collect()
     started = time.process_time()
