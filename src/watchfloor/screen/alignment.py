@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from watchfloor.model.schema import Schema
 from watchfloor.screen.index import NameForm
 from watchfloor.screen.names import Token
 from watchfloor.screen.results import PairHow
-from watchfloor.sources.lists.records import Schema
 
 _TYPO_FLOOR = 0.7
 

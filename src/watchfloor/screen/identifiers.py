@@ -3,9 +3,9 @@ document schemes that meet one another."""
 
 from __future__ import annotations
 
-from watchfloor.screen.index import normalise_identifier
+from watchfloor.model.identifiers import imo_check_digit, normalise_identifier
+from watchfloor.model.schema import IdScheme
 from watchfloor.screen.results import IdentifierCheck
-from watchfloor.sources.lists.records import IdScheme
 
 DOCUMENTS = (IdScheme.PASSPORT, IdScheme.NATIONAL_ID, IdScheme.OTHER)
 """Identity documents: lists file the same number under different document types (the UK lists
@@ -18,11 +18,9 @@ def imo_check(value: str) -> IdentifierCheck:
     digits = normalise_identifier(IdScheme.IMO, value)
     if len(digits) != 7:
         return IdentifierCheck("imo", value, False, f"an IMO number has 7 digits, not {len(digits)}")
-    weighted = sum(int(d) * (7 - i) for i, d in enumerate(digits[:6]))
-    if weighted % 10 != int(digits[6]):
-        return IdentifierCheck(
-            "imo", value, False, f"check digit {digits[6]} is wrong: expected {weighted % 10}"
-        )
+    expected = imo_check_digit(digits)
+    if expected != int(digits[6]):
+        return IdentifierCheck("imo", value, False, f"check digit {digits[6]} is wrong: expected {expected}")
     return IdentifierCheck("imo", value, True, "check digit valid")
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from watchfloor.model.identifiers import normalise_identifier
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.identifiers import imo_check, mmsi_check
-from watchfloor.screen.index import ORGANISATION_SCHEMAS, ScreenIndex, normalise_identifier
+from watchfloor.screen.index import ORGANISATION_SCHEMAS, ScreenIndex
 from watchfloor.screen.names import Token, joined_variants, korean_in_cyrillic, tokenize
 from watchfloor.screen.results import IdentifierCheck, PairHow, Query
 from watchfloor.sources.lists.parsing import country_code
-from watchfloor.sources.lists.records import IdScheme, Schema
 
 COMPATIBLE: dict[Schema, frozenset[Schema]] = {
     Schema.PERSON: frozenset({Schema.PERSON}),

@@ -7,9 +7,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.dates import parse_birth_date
 from watchfloor.screen.index import IndexedEntry
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier
 
 
 class Outcome(enum.StrEnum):

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from watchfloor.errors import WatchfloorError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen import score_v2
 from watchfloor.screen.alignment import (
     MARKED_SCHEMAS,
@@ -58,7 +59,7 @@ from watchfloor.screen.results import (
     TokenPair,
     match_of,
 )
-from watchfloor.sources.lists.records import IdScheme, NameKind, Schema
+from watchfloor.sources.lists.records import NameKind
 
 ALGORITHM = "watchfloor-name-v1"
 DEFAULT_THRESHOLD = 0.80

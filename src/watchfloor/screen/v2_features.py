@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.alignment import is_mark
 from watchfloor.screen.dates import near_dates, parse_birth_date
 from watchfloor.screen.identifiers import DOCUMENTS
@@ -17,7 +18,6 @@ from watchfloor.screen.prepared import Prepared
 from watchfloor.screen.results import PairHow
 from watchfloor.screen.translit import is_patronymic, korean_key
 from watchfloor.screen.v2_weights import Weights
-from watchfloor.sources.lists.records import IdScheme, Schema
 
 
 @dataclass
