@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import re
 import sys
 from collections import defaultdict
@@ -18,8 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from rapidfuzz.distance import OSA  # noqa: E402
+
 from watchfloor.model.identifiers import normalise_identifier  # noqa: E402
 from watchfloor.model.schema import IdScheme, Schema  # noqa: E402
+from watchfloor.screen.alignment import is_mark  # noqa: E402
 from watchfloor.screen.names import LEGAL_FORMS, tokenize  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
 from watchfloor.sources.lists.records import ListEntry, NameKind  # noqa: E402
@@ -36,7 +40,7 @@ TRANSLIT = ROOT / "benchmarks" / "data" / "translit_pairs.csv"
 OUT = ROOT / "benchmarks" / "data" / "screen_pairs.csv"
 FIELDS = [
     "pair_id", "split", "label", "kind", "schema", "script", "query_name", "query_dob", "query_country",
-    "query_imo", "query_passport", "candidate", "exclude_query_name", "query_from", "group",
+    "query_gender", "query_imo", "query_passport", "candidate", "exclude_query_name", "query_from", "group",
 ]  # fmt: skip
 SKIPPED: dict[str, int] = defaultdict(int)
 STRONG_DOCS = (IdScheme.PASSPORT, IdScheme.NATIONAL_ID)
@@ -166,6 +170,8 @@ def row(
     *, dob: bool, exclude: bool = False, note: str = "",
 ) -> dict[str, str]:  # fmt: skip
     dates = [d for d in query_from.birth_dates if d]
+    imo = [i.value for i in query_from.identifiers if i.scheme is IdScheme.IMO]
+    vessel = query_from.schema is Schema.VESSEL
     return {
         "label": str(label),
         "kind": kind,
@@ -174,7 +180,8 @@ def row(
         "query_name": name,
         "query_dob": dates[0] if dob and dates else "",
         "query_country": query_from.nationalities[0] if dob and query_from.nationalities else "",
-        "query_imo": "",
+        "query_gender": (query_from.gender or "") if dob else "",
+        "query_imo": normalise_identifier(IdScheme.IMO, imo[0]) if dob and vessel and imo else "",
         "query_passport": "",
         "candidate": candidate.key,
         "exclude_query_name": "1" if exclude else "",
@@ -296,25 +303,33 @@ def negatives(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, st
 
 
 def translit_rows() -> Iterable[dict[str, str]]:
-    """Hangul queries (positives and negatives) from benchmarks/data/translit_pairs.csv."""
+    """Hangul queries (half) and Russian ones (a third: Cyrillic and each romanisation), positives and
+    negatives, from benchmarks/data/translit_pairs.csv."""
     with TRANSLIT.open(encoding="utf-8") as handle:
         for item in csv.DictReader(handle):
-            if item["query_made_by"] != "hangul" or not pick(item["query"] + item["entry_id"], 2):
+            russian = item["language"] == "ru"
+            if russian and not pick("ru" + item["query"] + item["entry_id"], 3):
+                continue
+            if not russian and (
+                item["query_made_by"] != "hangul" or not pick(item["query"] + item["entry_id"], 2)
+            ):
                 continue
             key = f"{item['list']}:{item['entry_id']}"
+            kind = "ru_translit" if russian else "hangul"
             yield {
+                "query_gender": "",
                 "query_imo": "",
                 "query_passport": "",
                 "label": item["label"],
-                "kind": "hangul" if item["label"] == "1" else "hangul_negative",
+                "kind": kind if item["label"] == "1" else kind + "_negative",
                 "schema": "Person",
-                "script": "Hangul",
+                "script": script_of(item["query"]),
                 "query_name": item["query"],
                 "query_dob": "",
                 "query_country": "",
                 "candidate": key,
                 "exclude_query_name": "",
-                "query_from": f"translit_pairs.csv ({item['list_name']})",
+                "query_from": f"translit_pairs.csv ({item['query_made_by']} of {item['list_name']})",
                 "group": key,
             }
 
@@ -322,7 +337,10 @@ def translit_rows() -> Iterable[dict[str, str]]:
 def main() -> None:
     entries = list(read_list(LIST_FILES))
     groups, links = link(entries)
-    rows = [*positives(entries, groups, links), *negatives(entries, groups), *translit_rows()]
+    rows = [
+        *positives(entries, groups, links), *negatives(entries, groups), *translit_rows(),
+        *hard_positives(entries, groups, links), *namesakes(entries, groups), *numbered(entries, groups),
+    ]  # fmt: skip
     for number, item in enumerate(rows, start=1):
         item["pair_id"] = str(number)
         item["split"] = split_of(item["group"])
@@ -339,6 +357,256 @@ def main() -> None:
         print(f"  {kind:18} label {label}: {count}")
     for reason, count in sorted(SKIPPED.items()):
         print(f"  left out: {reason}: {count}")
+
+
+# -- namesakes and hard positives (issue 12, second round) ------------------------------------------
+
+_DPRK_KEYS = ("un_sc:KPi", "gb_uk:DPR")
+
+
+def dprk(entry: ListEntry) -> bool:
+    """A person of the DPRK regimes (Korean names: no initials, no middle names to drop)."""
+    return entry.key.startswith(_DPRK_KEYS) or any(
+        p.startswith("DPRK") or p == "NKSPEA" for p in entry.programmes
+    )
+
+
+_ORG_WORDS = frozenset({
+    "company", "co", "group", "general", "trading", "trade", "international", "holding", "holdings",
+    "limited", "liability", "joint", "stock", "public", "closed", "open", "private", "corporation",
+    "enterprise", "enterprises", "industries", "industrial", "services", "import", "export", "foreign",
+    "management", "investment", "development", "state", "national",
+})  # fmt: skip
+"""Words of organisation names that say what kind, not which one: never a shared word that makes
+two companies namesakes."""
+
+
+def folded(name: str, organisation: bool = False) -> list[str]:
+    """A name's parts in the Russian folding key (spelling-neutral), legal forms and particles out."""
+    return [
+        t.russian
+        for t in tokenize(name, organisation=organisation)
+        if len(t.text) >= 2
+        and t.text not in _STOP
+        and not (organisation and (t.text in LEGAL_FORMS or t.text in _ORG_WORDS))
+    ]
+
+
+def years(entry: ListEntry) -> set[int]:
+    return {int(d[:4]) for d in entry.birth_dates if d[:4].isdigit()}
+
+
+def dob_apart(a: ListEntry, b: ListEntry) -> bool:
+    """Both give a year of birth and every pair of them is two or more years apart."""
+    ya, yb = years(a), years(b)
+    return bool(ya and yb) and all(abs(x - y) >= 2 for x in ya for y in yb)
+
+
+def dissimilar(left: list[str], right: list[str]) -> bool:
+    """No part left on one side resembles one left on the other (not a spelling or a typo)."""
+    return all(OSA.normalized_similarity(x, y) < 0.6 and x[:3] != y[:3] for x in left for y in right)
+
+
+def pair_index(entries: list[ListEntry], schema: Schema) -> dict[tuple[str, str], list[ListEntry]]:
+    """Entries of one kind by every two folded parts one of their names shares."""
+    out: dict[tuple[str, str], list[ListEntry]] = defaultdict(list)
+    organisation = schema is Schema.ORGANIZATION
+    for entry in entries:
+        kind = Schema.ORGANIZATION if entry.schema in ORG_SCHEMAS else entry.schema
+        if kind is not schema:
+            continue
+        seen: set[tuple[str, str]] = set()
+        for name, name_kind in names_of(entry):
+            if name_kind is NameKind.WEAK:
+                continue
+            parts = sorted(set(folded(name, organisation)))
+            seen.update((x, y) for i, x in enumerate(parts) for y in parts[i + 1 :])
+        for key in seen:
+            out[key].append(entry)
+    return out
+
+
+def namesakes(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str]]:
+    """Different listed persons and companies whose names share two or more parts.
+
+    Persons: a name equal to or inside the other's with years of birth two or more apart (the
+    query carries its date: ``namesake_dob``); or another given part on each side, unlike each
+    other, on the same list or with years of birth apart (``namesake_other_part``: Kim Jong Nam /
+    Kim Jong Un). Companies on the same list with two shared words and another word on each side
+    (``org_namesake``)."""
+    made: set[tuple[str, str]] = set()
+    for schema in (Schema.PERSON, Schema.ORGANIZATION):
+        organisation = schema is Schema.ORGANIZATION
+        index = pair_index(entries, schema)
+        taken: dict[str, int] = defaultdict(int)
+        for key in sorted(index):
+            pool = index[key]
+            if len(pool) < 2 or len(pool) > 40:
+                continue
+            for a in pool:
+                chosen = pick("namesake" + a.key, 6 if organisation else 3) or dprk(a)  # all DPRK persons
+                if not chosen or taken[a.key] >= 2:
+                    continue
+                query = names_of(a)[0][0]
+                mine = folded(query, organisation)
+                others = sorted(pool, key=lambda e: hashlib.sha256((a.key + e.key).encode()).hexdigest())
+                for b in others:
+                    if b.key == a.key or groups.find(b.key) == groups.find(a.key):
+                        continue
+                    pair = (min(a.key, b.key), max(a.key, b.key))
+                    if pair in made:
+                        continue
+                    found = namesake_kind(a, b, mine, organisation)
+                    if found is None:
+                        continue
+                    kind, target, dob = found
+                    made.add(pair)
+                    taken[a.key] += 1
+                    note = f"another entry, {b.key} ({target!r}), shares {' '.join(key)}"
+                    yield row(kind, 0, a, query, b, groups.find(a.key), dob=dob, note=note)
+                    break
+
+
+def namesake_kind(
+    a: ListEntry, b: ListEntry, mine: list[str], organisation: bool
+) -> tuple[str, str, bool] | None:
+    """How ``b`` is a namesake of ``a`` (kind, the name of ``b`` it is closest to, whether the
+    query must carry the date of birth), or ``None`` when the label could be wrong."""
+    same_list = a.source == b.source
+    apart = dob_apart(a, b)
+    shared_dob = {d for d in a.birth_dates if len(d) == 10} & {d for d in b.birth_dates if len(d) == 10}
+    if shared_dob:
+        return None
+    best: tuple[int, str, list[str], list[str]] | None = None
+    for name, kind in names_of(b):
+        if kind is NameKind.WEAK:
+            continue
+        theirs = folded(name, organisation)
+        common = len(set(mine) & set(theirs))
+        left = [t for t in mine if t not in theirs]
+        right = [t for t in theirs if t not in mine]
+        if best is None or common > best[0]:
+            best = (common, name, left, right)
+    if best is None or best[0] < 2:
+        return None
+    _, name, left, right = best
+    if organisation:
+        if same_list and left and right and dissimilar(left, right):
+            return "org_namesake", name, False
+        return None
+    if not left or not right:
+        # the same or a contained name: another person only by a date of birth on the same list
+        # (across lists the same person is often listed with another date); for two DPRK persons
+        # on one list (Kim Chol / Kim Chol Nam) the name alone, as issue 12 says: a common family
+        # name and one given syllable are not a match
+        if same_list and dprk(a) and dprk(b) and left != right:
+            return "korean_namesake_contained", name, pick("dob" + a.key + b.key, 2)
+        if same_list and apart:
+            return "namesake_dob", name, True
+        return None
+    if not dissimilar(left, right):
+        return None
+    if same_list or apart:
+        return "namesake_other_part", name, apart or pick("dob" + a.key + b.key, 2)
+    return None
+
+
+def numbered(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str]]:
+    """Vessels (and companies) whose names differ only in a number or a vessel letter: ``X 2`` and
+    ``X 3`` are two of them (``numbered_namesake``)."""
+    by_stem: dict[tuple[str, tuple[str, ...]], list[tuple[ListEntry, str, frozenset[str]]]] = defaultdict(
+        list
+    )
+    for entry in entries:
+        kind = "org" if entry.schema in ORG_SCHEMAS else entry.schema.value
+        if kind not in ("org", "Vessel"):
+            continue
+        for name, name_kind in names_of(entry):
+            if name_kind is NameKind.WEAK:
+                continue
+            tokens = [t.text for t in tokenize(name, organisation=kind == "org")]
+            marks = frozenset(t for t in tokens if is_mark(t, kind == "Vessel"))
+            stem = tuple(sorted(t for t in tokens if t not in marks))
+            if marks and stem:
+                by_stem[(kind, stem)].append((entry, name, marks))
+    made: set[tuple[str, str]] = set()
+    for key in sorted(by_stem):
+        members = sorted(by_stem[key], key=lambda m: (m[0].key, m[1]))
+        taken = 0  # a fleet (FU YUAN YU 7614, 7618, ...) gives a few pairs, not hundreds
+        for (a, name_a, marks_a), (b, name_b, marks_b) in itertools.pairwise(members):
+            pair = (min(a.key, b.key), max(a.key, b.key))
+            if a.key == b.key or pair in made or marks_a & marks_b or taken >= 3:
+                continue
+            if groups.find(a.key) == groups.find(b.key):
+                continue
+            made.add(pair)
+            taken += 1
+            note = f"another entry, {b.key} ({name_b!r}): another number or letter"
+            dob = pick("imo" + a.key + b.key, 2)
+            yield row("numbered_namesake", 0, a, name_a, b, groups.find(a.key), dob=dob, note=note)
+
+
+def person_variants(entry: ListEntry) -> list[tuple[str, str]]:
+    """Hard but true spellings of a person's primary name, as a desk types them: given names cut to
+    initials but the first (``Vladimir V. Putin``), and the middle names dropped (``Vladimir
+    Putin``). Names with one given name are left alone: ``V. Putin`` (``M. Saeed``) names many."""
+    name = entry.names[0]
+    if not name.given or not name.family or dprk(entry):
+        return []
+    given = [g for g in re.split(r"[\s]+", name.given.strip()) if g]
+    family = name.family.strip().title()
+    if not given or len(family) < 3 or any(len(g) < 3 or g.lower() in _STOP for g in given):
+        return []
+    out = []
+    if len(given) >= 2:
+        out.append(
+            ("initials", " ".join([given[0].title(), *(g[0].upper() + "." for g in given[1:]), family]))
+        )
+        out.append(("dropped_middle", f"{given[0].title()} {family}"))
+    return out
+
+
+def org_variant(entry: ListEntry) -> tuple[str, str] | None:
+    """An organisation's primary name with its words in another order: the legal form moved to the
+    other end, else the first two words swapped (``Trading Alpha`` for ``Alpha Trading``)."""
+    words = names_of(entry)[0][0].split()
+    if len(words) < 2:
+        return None
+    if words[-1].lower().strip(".,") in LEGAL_FORMS:
+        return "reordered_org", " ".join([words[-1], *words[:-1]])
+    if words[0].lower().strip(".,") in LEGAL_FORMS:
+        return "reordered_org", " ".join([*words[1:], words[0]])
+    first = [w.lower().strip(".,()") for w in words[:2]]
+    if any(len(w) < 3 or w in _STOP or w in _ORG_WORDS or w in LEGAL_FORMS for w in first):
+        return None
+    return "reordered_org", " ".join([words[1], words[0], *words[2:]])
+
+
+def hard_positives(
+    entries: list[ListEntry], groups: Groups, links: list[tuple[ListEntry, ListEntry, str]]
+) -> Iterable[dict[str, str]]:
+    """The variants above against the same identity on another list (or, for one entry in eight,
+    its own entry: the variant is not one of its names)."""
+    targets: list[tuple[ListEntry, ListEntry, str]] = [
+        (src, dst, why) for a, b, why in links for src, dst in ((a, b), (b, a))
+    ]
+    targets += [(e, e, "the entry itself") for e in entries if pick("hard" + e.key, 8)]
+    for src, dst, why in targets:
+        if not src.names or not pick("variant" + src.key + dst.key, 2):
+            continue
+        if src.schema is Schema.PERSON:
+            variants = person_variants(src)
+        elif src.schema in ORG_SCHEMAS:
+            found = org_variant(src)
+            variants = [found] if found else []
+        else:
+            variants = []
+        listed = {n for n, _ in names_of(dst)}
+        for kind, name in variants:
+            if name in listed or not any(keys(name) & keys(n) for n in listed):
+                continue
+            yield row(kind, 1, src, name, dst, groups.find(src.key), dob=pick("dob" + name, 2),
+                      note=f"{kind.replace('_', ' ')} of {names_of(src)[0][0]!r}; {why}")  # fmt: skip
 
 
 if __name__ == "__main__":

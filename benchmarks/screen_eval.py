@@ -2,12 +2,13 @@
 logic-v2 on the same pairs in the same run, plus candidate recall and speed.
 
 Run: ``.venv/bin/python benchmarks/screen_eval.py`` (``--split train`` for the fitting half;
-default ``test``, the held-out half; ``--fit`` searches v2's qualifier weights and threshold on
-the train half and prints them; nothing is written).
+default ``test``, the held-out half). v2's weights are fitted by ``benchmarks/screen_fit.py`` on
+the train half alone.
 
-Each pair is a query (name, and for about half the pairs the query entry's date of birth and
-nationality) and one candidate list entry; the candidate is scored over all its names (for alias
-pairs, the alias used as the query is left out). A pair is predicted a match when the score
+Each pair is a query (name, and for about half the pairs the query entry's date of birth,
+nationality and gender, or a vessel's IMO) and one candidate list entry; the candidate is scored
+over all its names (for alias pairs, the alias used as the query is left out). A pair is
+predicted a match when the score
 reaches the algorithm's default threshold (v1 0.8, v2 the weights file's, logic-v2 0.7 as yente
 uses). Candidate recall: for the positives whose truth is another entry than the query's own
 (cross-list, Hangul), is the truth among the entries the candidate stage proposes?
@@ -50,6 +51,7 @@ def query_of(row: dict[str, str]) -> Query:
         schema=Schema(row["schema"]) if row["schema"] else None,
         birth_date=row["query_dob"] or None,
         countries=[row["query_country"]] if row["query_country"] else [],
+        gender=row.get("query_gender") or None,
         identifiers=ids,
     )
 
@@ -103,6 +105,7 @@ def logic_v2_scores(
             query.add("passportNumber", row.get("query_passport") or None, quiet=True)
             query.add("birthDate", row["query_dob"] or None, quiet=True)
             query.add("nationality", row["query_country"] or None, quiet=True)
+            query.add("gender", row.get("query_gender") or None, quiet=True)
         work.append((query, entity))
     gc.collect()
     started = time.process_time()
@@ -173,68 +176,6 @@ def evaluate(index: ScreenIndex, rows: list[dict[str, str]], with_peer: bool) ->
     return out
 
 
-NAMESAKE_GUARDS = (
-    "name.conflicting_parts",
-    "name.family_mismatch",
-    "name.common_family_only",
-    "gender.mismatch",
-)
-"""Kept negative in the fit: the pairs hold few namesakes, and a fit would otherwise buy a little
-train F1 by switching off the protection against them (issue 12: Kim Jong Nam is not Kim Jong Un)."""
-
-
-def fit(index: ScreenIndex, rows: list[dict[str, str]]) -> dict[str, Any]:
-    """Coordinate search of v2's qualifier weights and threshold for the best F1 on ``rows``
-    (the train half): the feature values are computed once, the weights varied over a coarse grid."""
-    from watchfloor.screen.score_v2 import current_weights
-
-    by_key = {item.entry.key: n for n, item in enumerate(index.entries)}
-    rows = [r for r in rows if r["candidate"] in by_key]
-    weights = current_weights()
-    fired: list[dict[str, float]] = []
-    for r in rows:
-        match = score_entries(
-            query_of(r), index, [by_key[r["candidate"]]], algorithm=V2,
-            exclude_names=frozenset({r["query_name"]}) if r["exclude_query_name"] else frozenset(),
-        )[0]  # fmt: skip
-        fired.append({f.feature: f.value for f in match.explanation.features})
-    labels = [int(r["label"]) for r in rows]
-    main, qual = dict(weights.main), dict(weights.qualifiers)
-
-    def scores(main: dict[str, float], qual: dict[str, float]) -> list[float]:
-        out = []
-        for values in fired:
-            base = max((v * main[k] for k, v in values.items() if k in main), default=0.0)
-            if base <= 0:
-                out.append(0.0)
-                continue
-            total = base + sum(v * qual[k] for k, v in values.items() if k in qual)
-            out.append(max(0.0, min(1.0, total)))
-        return out
-
-    threshold = weights.threshold
-    best = metrics(labels, scores(main, qual), threshold)["f1"]
-    grid = [-0.6, -0.45, -0.35, -0.3, -0.25, -0.2, -0.15, -0.1, -0.05, 0.0]
-    for _ in range(2):
-        for name in qual:
-            if name in ("dob.exact", "dob.year", "country.agree", "name.family_agrees"):
-                options = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]
-            elif name in NAMESAKE_GUARDS:
-                options = [v for v in grid if v <= -0.1]
-            else:
-                options = grid
-            for value in options:
-                trial = {**qual, name: value}
-                f1 = metrics(labels, scores(main, trial), threshold)["f1"]
-                if f1 > best + 1e-9:
-                    best, qual = f1, trial
-        for value in [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]:
-            f1 = metrics(labels, scores(main, qual), value)["f1"]
-            if f1 > best + 1e-9:
-                best, threshold = f1, value
-    return {"train_f1": best, "threshold": threshold, "qualifiers": qual}
-
-
 def speed(index: ScreenIndex, rows: list[dict[str, str]]) -> dict[str, float]:
     """End-to-end screening (candidates, scoring, explanation) of the pairs' queries, one core."""
     queries = [query_of(r) for r in rows]
@@ -253,7 +194,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="test", choices=["train", "test", "all"])
     parser.add_argument("--no-peer", action="store_true", help="skip nomenklatura logic-v2")
-    parser.add_argument("--fit", action="store_true", help="fit v2's weights on --split (use train)")
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong pairs per algorithm")
     args = parser.parse_args()
     global ERRORS
@@ -263,9 +203,6 @@ def main() -> None:
     started = time.perf_counter()
     index = ScreenIndex.build(read_list(LIST_FILES))
     print(f"index: {index.stats.entries} entries in {time.perf_counter() - started:.1f} s; {len(rows)} pairs")
-    if args.fit:
-        print(fit(index, rows))
-        return
     result = evaluate(index, rows, not args.no_peer)
     result["speed"] = speed(index, rows[:2000])
     for key, value in result.items():

@@ -125,3 +125,21 @@ def parse_birth_date(value: str, *, strict: bool = True) -> str:
 
 def _name(month: int) -> str:
     return date(2000, month, 1).strftime("%B")
+
+
+def near_dates(a: str, b: str) -> bool:
+    """Full dates that differ by a data-entry slip: one day apart, day and month swapped, or one
+    digit changed."""
+    if len(a) != 10 or len(b) != 10:
+        return False
+    if a[:4] != b[:4]:
+        return False
+    if (a[5:7], a[8:10]) == (b[8:10], b[5:7]):
+        return True
+    try:
+        da, db = date.fromisoformat(a), date.fromisoformat(b)
+        if abs((da - db).days) <= 1:
+            return True
+    except ValueError:
+        pass
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
