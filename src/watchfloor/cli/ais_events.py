@@ -108,13 +108,18 @@ def detect(
     listed = [e for e in result.events if e.listed]
     if json_out:
         print_json({"positions": result.positions, "windows": result.windows, "counts": result.counts,
-                    "listed_events": len(listed)})  # fmt: skip
+                    "listed_events": len(listed), "flagged": result.set_aside,
+                    "flagged_set_aside": result.land_set_aside,
+                    "flagged_examples": [r.to_dict() for r in result.set_aside_refs]})  # fmt: skip
         return
     print_table(
         f"{result.positions:,} positions in {result.windows} windows",
         ["kind", "events", "with a listed vessel"],
         [(k, n, sum(1 for e in listed if e.kind.value == k)) for k, n in sorted(result.counts.items())],
     )
+    for cause, n in sorted(result.set_aside.items()):
+        fate = "kept out of detection" if result.land_set_aside else "flagged, kept (land.set_aside: false)"
+        err_console.print(f"{n:,} positions {cause.replace('_', ' ')}: {fate}")
 
 
 @app.command()
