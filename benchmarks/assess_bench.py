@@ -47,9 +47,9 @@ from watchfloor.assess.evidence import (  # noqa: E402
     MaritimeRecord,
     Span,
 )
-from watchfloor.assess.grading import Stance  # noqa: E402
 from watchfloor.assess.indicators import evaluate_indicator, relevant_days  # noqa: E402
 from watchfloor.assess.policy import Policy, load_policy  # noqa: E402
+from watchfloor.model.stance import Stance  # noqa: E402
 
 START = date(2024, 1, 1)
 DAYS = 365

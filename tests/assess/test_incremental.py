@@ -179,7 +179,7 @@ def test_every_fixture_through_the_real_pipeline(tmp_path: Path, founding_report
 @pytest.mark.parametrize("seed", range(4))
 def test_the_linchpin_bound_never_exceeds_the_status_without_the_event(seed: int) -> None:
     """Linchpins skip the recount when a cheap bound already keeps the stage: the bound must hold."""
-    from watchfloor.graph.events import cluster_events
+    from watchfloor.graph.event_clusters import cluster_events
 
     evidence = corpus(400 + seed)
     policy = load_policy()

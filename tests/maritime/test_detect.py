@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect, detect_store
-from watchfloor.maritime.events import EventKind
-from watchfloor.maritime.parquet_store import ingest_file
+from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import Scenario, score
+from watchfloor.store.ais import ingest_file
 
 
 def test_every_planted_event_is_found_with_few_false_ones(

@@ -9,8 +9,8 @@ import pytest
 
 from tests.maritime.handmade import T0
 from watchfloor.maritime.detect import Detectors, detect
-from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.ports import KM_PER_DEG_LAT, Port
+from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.sources.ais.schema import POSITION_SCHEMA
 
 PORT = Port(

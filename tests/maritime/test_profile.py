@@ -12,7 +12,6 @@ import pytest
 
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.links import VesselListIndex
 from watchfloor.maritime.profile import (
     NO_AIS,
@@ -21,6 +20,7 @@ from watchfloor.maritime.profile import (
     load_risk_weights,
     parse_vessel_key,
 )
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.reader import read_ais
 from watchfloor.sources.lists.records import ListEntry

@@ -214,7 +214,7 @@ NOAA_CSV = SHARED_DATA / "ais" / "noaa_marinecadastre_2022-01-03_first99999.csv.
 
 def parquet_state(data_dir: Path) -> tuple[object, ...]:
     """What a reader of the Parquet store sees: the ingests it lists and every visible row."""
-    from watchfloor.maritime.parquet_store import ingested, scan_positions, scan_static
+    from watchfloor.store.ais import ingested, scan_positions, scan_static
 
     positions = scan_positions(data_dir).collect()
     static = scan_static(data_dir).collect()
@@ -286,7 +286,7 @@ def test_an_interrupted_ais_ingest_is_invisible_and_a_replacement_is_all_or_noth
     file), and a changed file lost its old rows before its new ones were complete."""
     import gzip
 
-    from watchfloor.maritime.parquet_store import ingest_file
+    from watchfloor.store.ais import ingest_file
 
     rows = gzip.decompress(NOAA_CSV.read_bytes())[: 3 << 20]
     source, data_dir = tmp_path / "noaa.csv", tmp_path / "data"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from watchfloor.maritime.detect import DetectionResult, detect
-from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import generate, synthetic_imo
 from watchfloor.sources.lists.ofac import read_ofac_csv
 from watchfloor.store import open_store

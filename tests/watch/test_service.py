@@ -17,10 +17,10 @@ from sqlalchemy import select
 from tests.assess.evidence_builder import EvidenceBuilder
 from tests.watch.conftest import Receiver, wait_for
 from watchfloor.errors import StoreError
-from watchfloor.maritime.parquet_store import scan_positions
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.watch import Job, JobResult, Watch, watch_status
 from watchfloor.settings import Settings
+from watchfloor.store.ais import scan_positions
 from watchfloor.store.models import Alert, MaritimeEvent, WatchRun
 
 DRIFT = "dma_aisabnormal_drift_212123000_2014-10-02.nmea.gz"

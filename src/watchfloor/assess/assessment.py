@@ -48,7 +48,7 @@ from watchfloor.assess.ladder import StageResult, TriggerState, current_level, e
 from watchfloor.assess.policy import IndicatorSpec, Policy, Status, load_policy
 from watchfloor.assess.sources import INDEPENDENCE_ALGORITHM
 from watchfloor.assess.sweep import StatusTracker
-from watchfloor.graph.events import EVENT_CLUSTER_ALGORITHM, EventCluster, cluster_events
+from watchfloor.graph.event_clusters import EVENT_CLUSTER_ALGORITHM, EventCluster, cluster_events
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchfloor.assess.grading import Stance
 from watchfloor.assess.sources import IndependenceIndex
 from watchfloor.graph.actors import canonical_actor
+from watchfloor.model.stance import Stance
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance
 
 

@@ -14,54 +14,10 @@ import enum
 from dataclasses import dataclass
 
 from watchfloor.assess.policy import Grading, Status
+from watchfloor.model.grades import RELIABILITY_MEANING, clean_credibility, clean_reliability
+from watchfloor.model.stance import Stance
 
 GRADE_ALGORITHM = "watchfloor-grade-v1"
-
-
-class Stance(enum.StrEnum):
-    """What a speaker does with an event in one claim."""
-
-    ASSERTS = "asserts"
-    ACCUSES = "accuses"
-    DENIES = "denies"
-    SPECULATES = "speculates"
-
-    @classmethod
-    def parse(cls, value: str | None) -> Stance:
-        try:
-            return cls((value or "asserts").strip().lower())
-        except ValueError:
-            return cls.ASSERTS
-
-
-RELIABILITY_MEANING = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-
-CREDIBILITY_MEANING = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
-def clean_reliability(value: str | None) -> str:
-    """An A-F grade; anything else is F (cannot be judged)."""
-    grade = (value or "F").strip().upper()[:1]
-    return grade if grade in RELIABILITY_MEANING else "F"
-
-
-def clean_credibility(value: int | None) -> int:
-    """A 1-6 grade; anything else is 6 (cannot be judged)."""
-    return value if isinstance(value, int) and 1 <= value <= 6 else 6
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from normality import normalize
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, Evidence, MaritimeRecord
-from watchfloor.assess.grading import Estimate, Grade, Stance, estimate, grade_claim
+from watchfloor.assess.grading import Estimate, Grade, estimate, grade_claim
 from watchfloor.assess.policy import (
     EventMatcher,
     EvidenceRole,
@@ -37,6 +37,7 @@ from watchfloor.assess.policy import (
     Status,
     StatusRules,
 )
+from watchfloor.model.stance import Stance
 
 INDICATOR_ALGORITHM = "watchfloor-indicator-v1"
 AIS_SOURCE = "ais"

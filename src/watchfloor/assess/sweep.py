@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, MaritimeRecord
-from watchfloor.assess.grading import Stance
 from watchfloor.assess.indicators import base_grade, best_key, decide_status, match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
 from watchfloor.assess.sources import IndependenceIndex
+from watchfloor.model.stance import Stance
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import Any
 import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.ports import Port, haversine_km
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.tracks import KNOT_KMH
 
 TRANSITION_COLUMNS = [

@@ -20,8 +20,8 @@ from __future__ import annotations
 import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.ports import Port
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 
 _ENTERED = pl.col("_seen")
 

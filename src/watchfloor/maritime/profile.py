@@ -27,11 +27,12 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from watchfloor.errors import ConfigError, InputError
-from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.identity import flag_of, mid_of
 from watchfloor.maritime.links import VesselListIndex, name_key
 from watchfloor.maritime.ports import Port
-from watchfloor.sources.lists.records import IdScheme, ListEntry
+from watchfloor.maritime.records import EventKind, MaritimeEvent
+from watchfloor.model.schema import IdScheme
+from watchfloor.sources.lists.records import ListEntry
 from watchfloor.vocabulary import read_vocabulary
 
 METHOD = "vessel-risk-v1"

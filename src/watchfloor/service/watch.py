@@ -40,11 +40,11 @@ from typing import IO, Any
 from sqlalchemy import update
 
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
-from watchfloor.maritime.parquet_store import POSITIONS, STATIC, store_root
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
 from watchfloor.sources.lists.records import ListSource
+from watchfloor.store.ais import POSITIONS, STATIC, store_root
 from watchfloor.store.models import WatchRun
 from watchfloor.watch import state
 from watchfloor.watch.delivery import Deliverer, DeliveryPolicy, SmtpServer
