@@ -8,7 +8,6 @@ import dataclasses
 import pytest
 
 from watchfloor.errors import InputError
-from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.details import (
     EncounterDetails,
     GapDetails,
@@ -18,6 +17,7 @@ from watchfloor.maritime.details import (
     details_of,
     vessel_identity,
 )
+from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.records import EventKind, MaritimeEvent
 
 KINDS = {
