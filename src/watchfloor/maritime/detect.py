@@ -26,7 +26,7 @@ from watchfloor.maritime.links import VesselListIndex, attach_links, vessel_iden
 from watchfloor.maritime.loitering import loitering_events, loitering_pieces
 from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
 from watchfloor.maritime.ports import Port, load_ports
-from watchfloor.maritime.records import EventKind, MaritimeEvent
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
@@ -45,6 +45,14 @@ class WindowPieces:
     loitering: pl.DataFrame
     port_visits: pl.DataFrame
     coverage: pl.DataFrame
+    set_aside: dict[str, int] = field(default_factory=dict)
+    """Positions flagged, by cause (``on_land``); kept out of detection when the config says so."""
+    set_aside_refs: list[PositionRef] = field(default_factory=list)
+    """The first few of them per cause, to look them up."""
+
+
+SET_ASIDE_REFS = 20
+"""How many set-aside positions per cause a result cites."""
 
 
 @dataclass
@@ -55,6 +63,12 @@ class DetectionResult:
     positions: int
     windows: int
     counts: dict[str, int] = field(default_factory=dict)
+    set_aside: dict[str, int] = field(default_factory=dict)
+    """Positions flagged by cause: ``on_land`` (well inside land by the 1 km mask, away from every
+    watched port: a spoofed or broken fix, or a ship on a river the mask lacks). They are kept out of
+    detection only where ``land.set_aside`` is true (``land_set_aside``)."""
+    set_aside_refs: list[PositionRef] = field(default_factory=list)
+    land_set_aside: bool = False
 
     def by_kind(self, kind: EventKind) -> list[MaritimeEvent]:
         return [e for e in self.events if e.kind is kind]
@@ -93,6 +107,9 @@ def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[Wi
     """Per-vessel pieces of one window, and its encounter buckets (for the pair stage)."""
     from watchfloor.maritime.tracks import prepare
 
+    kept, aside = split_on_land(frame, det.ports)
+    if det.cfg.land.set_aside:
+        frame = kept
     track = prepare(frame, det.cfg, det.ports)
     pieces = WindowPieces(
         window=window,
@@ -103,7 +120,35 @@ def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[Wi
         port_visits=port_visit_pieces(track, det.cfg),
         coverage=coverage(track, det.cfg),
     )
+    if aside.height:
+        pieces.set_aside = {"on_land": aside.height}
+        pieces.set_aside_refs = [
+            PositionRef(r["mmsi"], r["ts"], r["lat"], r["lon"], str(r["src_file"]), r["src_line"], "on_land")
+            for r in aside.sort(["ts", "mmsi"]).head(SET_ASIDE_REFS).iter_rows(named=True)
+        ]
     return pieces, buckets(track, det.cfg)
+
+
+def split_on_land(frame: pl.DataFrame, ports: list[Port]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(positions kept, positions on land). On land: a whole land-grid cell inside land
+    (:func:`watchfloor.maritime.shore.on_land`) and more than a kilometre beyond every watched port's
+    circle, so that a river port the 1 km mask reads as land keeps its calls."""
+    from watchfloor.maritime.ports import port_d2
+    from watchfloor.maritime.shore import on_land
+
+    if frame.height == 0:
+        return frame, frame
+    land = on_land(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+    if not land.any():
+        return frame, frame.clear()
+    mask = pl.Series("_land", land)
+    lat, lon = pl.col("lat"), pl.col("lon")
+    near = [port_d2(p, lat, lon) <= (p.radius_km + 1.0) ** 2 for p in ports]
+    keep_expr = ~pl.col("_land") | (pl.any_horizontal(near) if near else pl.lit(False))
+    keyed = frame.with_columns(mask).with_columns(keep_expr.alias("_keep"))
+    kept = keyed.filter(pl.col("_keep")).drop("_land", "_keep")
+    aside = keyed.filter(~pl.col("_keep")).drop("_land", "_keep")
+    return kept, aside
 
 
 def pair_stage(bk: pl.DataFrame, det: Detectors, band: tuple[float, float] | None = None) -> pl.DataFrame:
@@ -167,7 +212,19 @@ def finish(
     counts: dict[str, int] = {}
     for event in events:
         counts[event.kind.value] = counts.get(event.kind.value, 0) + 1
-    return DetectionResult(events, sum(p.positions for p in parts), len(parts), counts)
+    set_aside: dict[str, int] = {}
+    refs: dict[str, list[PositionRef]] = {}
+    for p in parts:
+        for cause, n in p.set_aside.items():
+            set_aside[cause] = set_aside.get(cause, 0) + n
+        for ref in p.set_aside_refs:
+            refs.setdefault(ref.role, []).append(ref)
+    cited = [
+        r for group in refs.values() for r in sorted(group, key=lambda r: (r.ts, r.mmsi))[:SET_ASIDE_REFS]
+    ]
+    return DetectionResult(
+        events, sum(p.positions for p in parts), len(parts), counts, set_aside, cited, cfg.land.set_aside
+    )
 
 
 def _time_range(positions: pl.LazyFrame) -> tuple[datetime, datetime] | None:

@@ -102,7 +102,7 @@ def detect_distributed(
         for f in bucket_futures
         for band in band_edges(bands, *lon_range)
     ]
-    parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions]
+    parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions or p.set_aside]
     pair_parts: list[pl.DataFrame] = list(client.gather(pair_futures))
     if static is None and data_dir is not None:
         from watchfloor.store.ais import scan_static

@@ -85,7 +85,8 @@ def maritime_events(
 
 def vessel_profile(store: Store, vessel: str) -> VesselProfile:
     """The risk profile of one vessel (IMO or MMSI) from the maritime events stored for it, following
-    its identity across the MMSIs that broadcast the same IMO."""
+    its identity across the MMSIs that broadcast the same IMO, and from its list entries (a listed
+    ship with no AIS on record still gets its names, entries and reasons)."""
     from watchfloor.maritime.profile import build_profile, parse_vessel_key, vessel_mmsis
 
     kind, number = parse_vessel_key(vessel)
@@ -105,4 +106,4 @@ def vessel_profile(store: Store, vessel: str) -> VesselProfile:
         if len(events) == before:
             break
     ordered = sorted(events.values(), key=lambda e: (e.start, e.id))
-    return build_profile(vessel, ordered, Detectors.load().ports)
+    return build_profile(vessel, ordered, Detectors.load().ports, lists=list_index(store))
