@@ -12,6 +12,7 @@ import pytest
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect
 from watchfloor.maritime.profile import build_profile, load_risk_weights, parse_vessel_key
+from watchfloor.maritime.scenario import STORY_VESSELS
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.reader import read_ais
 
@@ -60,21 +61,31 @@ def test_an_ordinary_ship_scores_nothing(noaa: DetectionResult, detectors: Detec
     assert "no risk indicator" in profile.explanation
 
 
-def test_angara_in_the_scenario_is_listed_and_its_simulated_voyage_not_counted(
+def test_a_simulated_ship_is_on_no_list_and_its_simulated_voyage_not_counted(
     detected: DetectionResult, detectors: Detectors
 ) -> None:
-    profile = build_profile("9179842", detected.events, detectors.ports)
-    assert profile.names == ["ANGARA"] and profile.imos == [9179842]
-    assert [e["entry_key"] for e in profile.list_entries] == ["us_ofac_sdn:37059"]  # the real OFAC entry
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    profile = build_profile(str(shuttle.imo), detected.events, detectors.ports)
+    assert profile.names == [shuttle.name] and profile.imos == [shuttle.imo]
+    assert profile.list_entries == []  # an invented identity: on no real list
     assert {c["port"] for c in profile.port_calls} == {"dunai"}
     assert all(c["synthetic"] for c in profile.port_calls)
     (gap,) = profile.gaps
     assert gap["hours"] > 30 and "rajin" in gap["ports_within_reach"]
     reasons = {r.indicator: r for r in profile.reasons}
-    assert reasons["listed"].counted  # a fact of the list: the IMO asked for is on it
-    assert not reasons["gap_near_kp_port"].counted and not reasons["port_call_watched"].counted
-    assert profile.score == pytest.approx(load_risk_weights(None).indicators["listed"].weight)
+    assert "listed" not in reasons
+    assert {"gap_near_kp_port", "port_call_watched"} <= set(reasons)
+    assert not any(r.counted for r in reasons.values())
+    assert profile.score == 0
     assert "SYNTHETIC" in profile.explanation
+
+
+def test_the_real_angara_has_no_track_in_the_simulation(
+    detected: DetectionResult, detectors: Detectors
+) -> None:
+    """The scenario no longer borrows ANGARA's IMO: none of its simulated events is about it."""
+    profile = build_profile("9179842", detected.events, detectors.ports)
+    assert profile.port_calls == [] and profile.gaps == [] and profile.names == []
 
 
 def test_weights_are_data(tmp_path: Path, noaa: DetectionResult, detectors: Detectors) -> None:
