@@ -247,7 +247,7 @@ def child_pyais_decode(path: Path) -> dict[str, float]:
 
 def child_watchfloor_ingest(path: Path) -> dict[str, float]:
     """Decode and write the day-partitioned Parquet store (into a throw-away folder)."""
-    from watchfloor.maritime.parquet_store import ingest_file
+    from watchfloor.store.ais import ingest_file
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()

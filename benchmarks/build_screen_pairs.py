@@ -18,10 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from watchfloor.screen.index import normalise_identifier  # noqa: E402
+from watchfloor.model.identifiers import normalise_identifier  # noqa: E402
+from watchfloor.model.schema import IdScheme, Schema  # noqa: E402
 from watchfloor.screen.names import LEGAL_FORMS, tokenize  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
-from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind, Schema  # noqa: E402
+from watchfloor.sources.lists.records import ListEntry, NameKind  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared" / "data" / "sanctions").resolve()
 LIST_FILES = [

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from watchfloor.model.schema import Schema  # noqa: E402
 from watchfloor.screen.translit import (  # noqa: E402
     KoreanSystem,
     RussianSystem,
@@ -40,7 +41,7 @@ from watchfloor.screen.translit import (  # noqa: E402
     russian_key,
 )
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
-from watchfloor.sources.lists.records import ListEntry, NameKind, Schema  # noqa: E402
+from watchfloor.sources.lists.records import ListEntry, NameKind  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared" / "data" / "sanctions").resolve()
 OUT = ROOT / "benchmarks" / "data" / "translit_pairs.csv"

@@ -41,12 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from watchfloor.model.schema import IdScheme, Schema  # noqa: E402
 from watchfloor.screen import Query, ScreenIndex  # noqa: E402
 from watchfloor.screen import screen as screen_with  # noqa: E402
 from watchfloor.screen.names import joined_variants, tokenize  # noqa: E402
 from watchfloor.screen.score import ALGORITHM, scorer  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
-from watchfloor.sources.lists.records import IdScheme, ListEntry, Schema  # noqa: E402
+from watchfloor.sources.lists.records import ListEntry  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared" / "data" / "sanctions").resolve()
 EVAL = SHARED / "eval" / "yente_candidate_benchmark"

@@ -29,10 +29,11 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from screen_bench import LIST_FILES, ftm_entity  # noqa: E402
+from watchfloor.model.schema import IdScheme, Schema  # noqa: E402
 from watchfloor.screen import Query, ScreenIndex  # noqa: E402
 from watchfloor.screen.score import candidate_entries, score_entries, screen_full  # noqa: E402
 from watchfloor.sources.lists.formats import read_list  # noqa: E402
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema  # noqa: E402
+from watchfloor.sources.lists.records import Identifier  # noqa: E402
 
 PAIRS = ROOT / "benchmarks" / "data" / "screen_pairs.csv"
 V1, V2 = "watchfloor-name-v1", "watchfloor-name-v2"

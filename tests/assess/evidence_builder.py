@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from watchfloor.model.ids import stable_id
 from watchfloor.sources.reports import Report
 from watchfloor.store.documents import save_report
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import Claim, Event, MaritimeEvent, Provenance
 
 

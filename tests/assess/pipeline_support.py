@@ -1,7 +1,7 @@
 """Support for the acceptance tests: the REAL pipeline (read -> extract -> store) on real text.
 
 Reports are read by :mod:`watchfloor.sources.reports`, extracted by :mod:`watchfloor.extract`
-and stored by :mod:`watchfloor.store.events`, exactly as ``watchfloor ingest reports`` does.
+and stored by :mod:`watchfloor.store.extractions`, exactly as ``watchfloor ingest reports`` does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from watchfloor.extract.reports import extract_reports
 from watchfloor.sources.reports import Report, read_many, read_seed_report
 from watchfloor.store import Store
-from watchfloor.store.events import save_extraction
+from watchfloor.store.extractions import save_extraction
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORROBORATING = FIXTURES / "corroborating_reports.jsonl"

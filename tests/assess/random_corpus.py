@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from watchfloor.assess.evidence import ClaimRecord, DocumentInfo, EventRecord, Evidence, MaritimeRecord, Span
-from watchfloor.assess.grading import Stance
+from watchfloor.model.stance import Stance
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_FILES = [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from watchfloor.assess.grading import Estimate, Stance, estimate, grade_claim
+from watchfloor.assess.grading import Estimate, estimate, grade_claim
 from watchfloor.assess.policy import Status, load_policy
+from watchfloor.model.stance import Stance
 
 
 def _grade(**kwargs: object):  # type: ignore[no-untyped-def]

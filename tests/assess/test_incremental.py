@@ -26,7 +26,8 @@ from tests.assess.pipeline_support import (
 from tests.assess.random_corpus import corpus
 from watchfloor.assess.assessment import Assessment, IncrementalAssessor, assess_evidence
 from watchfloor.assess.evidence import EventRecord, Evidence, MaritimeRecord, load_evidence
-from watchfloor.assess.indicators import evaluate_indicator, match_event
+from watchfloor.assess.indicators import evaluate_indicator
+from watchfloor.assess.matching import match_event
 from watchfloor.assess.policy import Policy, Status, load_policy
 from watchfloor.sources.reports import read_many
 from watchfloor.store import open_store
@@ -179,7 +180,7 @@ def test_every_fixture_through_the_real_pipeline(tmp_path: Path, founding_report
 @pytest.mark.parametrize("seed", range(4))
 def test_the_linchpin_bound_never_exceeds_the_status_without_the_event(seed: int) -> None:
     """Linchpins skip the recount when a cheap bound already keeps the stage: the bound must hold."""
-    from watchfloor.graph.events import cluster_events
+    from watchfloor.graph.event_clusters import cluster_events
 
     evidence = corpus(400 + seed)
     policy = load_policy()

@@ -11,9 +11,10 @@ import pytest
 
 from watchfloor.extract.attribution import phrase, speaker_of, verb_of
 from watchfloor.extract.events import RuleLayer
-from watchfloor.extract.ontology import EventType, Stance
+from watchfloor.extract.ontology import EventType
 from watchfloor.extract.records import Claim, Extraction
 from watchfloor.extract.reports import extract_reports
+from watchfloor.model.stance import Stance
 from watchfloor.sources.reports import Report, read_reports
 
 

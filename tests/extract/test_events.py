@@ -13,9 +13,10 @@ import yaml
 
 from watchfloor.cli.extract import read_batch
 from watchfloor.extract.events import RuleLayer, merge_events, same_event
-from watchfloor.extract.ontology import EventType, Stance
+from watchfloor.extract.ontology import EventType
 from watchfloor.extract.records import Claim, Event, Extraction
 from watchfloor.extract.reports import extract_reports
+from watchfloor.model.stance import Stance
 from watchfloor.sources.reports import read_reports
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from tests.assess.evidence_builder import EvidenceBuilder
 from watchfloor.assess.review import Decision, audit_log, review
 from watchfloor.graph.resolve import list_merges, resolve, root_of
+from watchfloor.model.ids import stable_id
 from watchfloor.service.screening import index_from_store
 from watchfloor.store import Store
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import Entity, Mention, Provenance
 
 TEXT = (

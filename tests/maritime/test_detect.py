@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect, detect_store
-from watchfloor.maritime.events import EventKind
-from watchfloor.maritime.parquet_store import ingest_file
+from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import REFLAGGED_MMSI, STORY_VESSELS, SURVEY, Scenario, score
 from watchfloor.sources.lists.records import EntryName, Identifier, IdScheme, ListEntry, ListSource, Schema
+from watchfloor.store.ais import ingest_file
 
 SHUTTLE = STORY_VESSELS["dunai_shuttle"]
 LONER = STORY_VESSELS["dark_to_rajin"]

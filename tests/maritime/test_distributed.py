@@ -10,9 +10,9 @@ import pytest
 
 from watchfloor.maritime.detect import DetectionResult, Detectors
 from watchfloor.maritime.distributed import band_edges, detect_distributed, local_client
-from watchfloor.maritime.events import EventKind
-from watchfloor.maritime.parquet_store import ingest_file
+from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import Scenario
+from watchfloor.store.ais import ingest_file
 
 
 @pytest.fixture(scope="module")

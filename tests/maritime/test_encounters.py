@@ -7,7 +7,7 @@ import pytest
 
 from tests.maritime.handmade import track
 from watchfloor.maritime.detect import Detectors, detect
-from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.records import EventKind
 
 
 def kinds(frame: pl.DataFrame, detectors: Detectors) -> dict[str, int]:

@@ -8,7 +8,7 @@ import polars as pl
 
 from tests.maritime.handmade import T0, track
 from watchfloor.maritime.detect import Detectors, detect
-from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.records import EventKind
 
 
 def test_gap_across_windows_with_positions_before_and_after(detectors: Detectors) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from watchfloor.maritime.links import VesselListIndex, vessel_links
-from watchfloor.sources.lists.records import Identifier, IdScheme, ListEntry, ListSource, Schema
+from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier, ListEntry, ListSource
 
 
 def entry(

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from watchfloor.maritime.detect import Detectors, detect
-from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.records import EventKind
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.reader import read_ais
 

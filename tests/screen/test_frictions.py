@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from watchfloor.model.schema import Schema
 from watchfloor.screen import Query, ScreenIndex, screen
 from watchfloor.screen.names import korean_in_cyrillic, tokenize
 from watchfloor.screen.score import Outcome
-from watchfloor.sources.lists.records import Schema
 
 SHOIGU_OFAC = "us_ofac_sdn:35173"
 KIM_JONG_UN = "us_ofac_sdn:20157"

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from watchfloor.model.schema import Schema
 from watchfloor.screen import Query, ScreenIndex, screen
 from watchfloor.sources.lists.formats import read_list
-from watchfloor.sources.lists.records import EntryName, Schema
+from watchfloor.sources.lists.records import EntryName
 
 
 def test_opensanctions_variants_find_their_person_and_never_another(shared_data: Path) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from watchfloor.model.schema import IdScheme
 from watchfloor.screen import ScreenIndex
 from watchfloor.screen.names import joined_variants, tokenize
-from watchfloor.sources.lists.records import IdScheme, ListEntry
+from watchfloor.sources.lists.records import ListEntry
 
 
 def test_index_holds_every_entry_of_every_list(full_index: ScreenIndex, all_entries: list[ListEntry]) -> None:

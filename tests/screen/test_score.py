@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, screen, screen_full
 from watchfloor.screen.score import Outcome, PairHow, imo_check
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier
 
 KIM_JONG_UN = "us_ofac_sdn:20157"
 

@@ -9,10 +9,11 @@ import pytest
 import yaml
 
 from watchfloor.errors import ConfigError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen import Query, ScreenIndex, screen
 from watchfloor.screen.score_v2 import ALGORITHM, FEATURES, MAIN_FEATURES, QUALIFIERS, read_weights
 from watchfloor.settings import get_settings
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier
 
 V2 = ALGORITHM
 KIM_JONG_UN = "us_ofac_sdn:20157"

@@ -7,8 +7,9 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+from watchfloor.model.schema import Schema
 from watchfloor.screen import Query, ScreenIndex, screen
-from watchfloor.sources.lists.records import ListEntry, Schema
+from watchfloor.sources.lists.records import ListEntry
 
 PAIRS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "translit_pairs.csv"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from watchfloor.errors import ConfigError
-from watchfloor.sources.grades import SourceGrade, load_table
+from watchfloor.model.grades import SourceGrade
+from watchfloor.sources.grades import load_table
 
 
 def test_shipped_table_grades_by_name_and_alias() -> None:

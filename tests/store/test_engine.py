@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select, text
 
 from watchfloor.errors import StoreError
+from watchfloor.model.ids import stable_id
 from watchfloor.sources.reports import Report, read_seed_report
 from watchfloor.store import open_store
 from watchfloor.store.documents import count_rows, save_report
 from watchfloor.store.engine import head_revision
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import Claim, Document, Event, Provenance
 
 

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import Schema
 from watchfloor.sources.lists.formats import ListFile, ListFormat, group_files
-from watchfloor.sources.lists.records import ListEntry, ListSource, Schema
+from watchfloor.sources.lists.records import ListEntry, ListSource
 from watchfloor.sources.lists.un import read_un
 from watchfloor.store import Store, open_store
 from watchfloor.store.lists import (

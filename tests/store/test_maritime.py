@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from watchfloor.maritime.detect import DetectionResult, detect
-from watchfloor.maritime.events import EventKind
+from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import KP_CARGO_1, REFLAGGED_MMSI, STORY_VESSELS, generate
 from watchfloor.sources.lists.ofac import read_ofac_csv
 from watchfloor.store import open_store

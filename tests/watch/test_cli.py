@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.watch.conftest import SRC, wait_for
-from watchfloor.maritime.parquet_store import ingest_file, scan_positions
+from watchfloor.store.ais import ingest_file, scan_positions
 
 DRIFT = "dma_aisabnormal_drift_212123000_2014-10-02.nmea.gz"
 

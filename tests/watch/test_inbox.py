@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from watchfloor.maritime.parquet_store import ingest_file, scan_positions
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.maritime import ingest_ais
+from watchfloor.store.ais import ingest_file, scan_positions
 from watchfloor.store.models import WatchFile
 from watchfloor.watch.inbox import Inbox
 

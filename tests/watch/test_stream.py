@@ -14,8 +14,8 @@ import pytest
 
 from tests.watch.conftest import free_port, wait_for
 from watchfloor.errors import ConfigError
-from watchfloor.maritime.parquet_store import scan_positions
 from watchfloor.sources.ais.nmea import decode_nmea_lines
+from watchfloor.store.ais import scan_positions
 from watchfloor.watch.stream import Backoff, NmeaStream, StreamAddress, StreamSink, stamp
 
 KYST = "kystverket_ais1000lines_2019-08-07.nm4"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from watchfloor.assess.assessment import Assessment
 from watchfloor.assess.indicators import IndicatorResult
 from watchfloor.assess.policy import Status
-from watchfloor.store.ids import stable_id
+from watchfloor.model.ids import stable_id
 from watchfloor.store.models import Alert, Provenance
 
 STAGE_KINDS = ("new_stage", "stage_lowered")

@@ -14,54 +14,10 @@ import enum
 from dataclasses import dataclass
 
 from watchfloor.assess.policy import Grading, Status
+from watchfloor.model.grades import RELIABILITY_MEANING, clean_credibility, clean_reliability
+from watchfloor.model.stance import Stance
 
 GRADE_ALGORITHM = "watchfloor-grade-v1"
-
-
-class Stance(enum.StrEnum):
-    """What a speaker does with an event in one claim."""
-
-    ASSERTS = "asserts"
-    ACCUSES = "accuses"
-    DENIES = "denies"
-    SPECULATES = "speculates"
-
-    @classmethod
-    def parse(cls, value: str | None) -> Stance:
-        try:
-            return cls((value or "asserts").strip().lower())
-        except ValueError:
-            return cls.ASSERTS
-
-
-RELIABILITY_MEANING = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-
-CREDIBILITY_MEANING = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
-def clean_reliability(value: str | None) -> str:
-    """An A-F grade; anything else is F (cannot be judged)."""
-    grade = (value or "F").strip().upper()[:1]
-    return grade if grade in RELIABILITY_MEANING else "F"
-
-
-def clean_credibility(value: int | None) -> int:
-    """A 1-6 grade; anything else is 6 (cannot be judged)."""
-    return value if isinstance(value, int) and 1 <= value <= 6 else 6
 
 
 @dataclass(frozen=True)
@@ -149,3 +105,34 @@ def estimate(status: Status, best_reliability: str, best_credibility: int) -> tu
     if status is Status.SPECULATIVE:
         return Estimate.NOT_ASSESSABLE, "speculation only: no basis for a probability judgement"
     return Estimate.NOT_ASSESSABLE, "not observed in the evidence"
+
+
+class GradeMemo:
+    """:func:`grade_claim` under one grading, remembered by its arguments: an indicator's thousands
+    of claims fall into a few hundred combinations of grade, stance and hedging."""
+
+    def __init__(self, grading: Grading) -> None:
+        self.grading = grading
+        self._memo: dict[tuple[str | None, int | None, Stance, bool, bool], Grade] = {}
+
+    def __call__(
+        self,
+        *,
+        reliability: str | None,
+        extracted_credibility: int | None,
+        stance: Stance,
+        hedged: bool,
+        corroborated_elsewhere: bool,
+    ) -> Grade:
+        key = (reliability, extracted_credibility, stance, hedged, corroborated_elsewhere)
+        grade = self._memo.get(key)
+        if grade is None:
+            grade = self._memo[key] = grade_claim(
+                self.grading,
+                reliability=reliability,
+                extracted_credibility=extracted_credibility,
+                stance=stance,
+                hedged=hedged,
+                corroborated_elsewhere=corroborated_elsewhere,
+            )
+        return grade

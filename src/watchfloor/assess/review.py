@@ -2,7 +2,7 @@
 
 Every decision is one append-only :class:`Review` row (who, when, why). Rejecting or confirming
 an event applies to the real-world event it tells, i.e. every extracted event clustered with it
-(:mod:`watchfloor.graph.events`), unless ``whole_event`` is off; each one changed gets the
+(:mod:`watchfloor.graph.event_clusters`), unless ``whole_event`` is off; each one changed gets the
 decision in its ``status`` (the latest decision wins; the trail stays in ``reviews``). Rejecting a
 merge undoes it (see :func:`watchfloor.graph.resolve.undo_merge`). The assessment is recomputed
 from the store afterwards, never patched.
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchfloor.errors import InputError, NotFoundError
-from watchfloor.graph.events import cluster_events
+from watchfloor.graph.event_clusters import cluster_events
 from watchfloor.store.models import Entity, Event, Review
 
 

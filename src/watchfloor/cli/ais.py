@@ -13,11 +13,11 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from watchfloor.cli.output import err_console, print_json, print_table
-from watchfloor.maritime.parquet_store import IngestResult
 from watchfloor.service.maritime import expand_ais_paths, ingest_ais
 from watchfloor.settings import get_settings
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES
 from watchfloor.sources.ais.report import KEPT_CAUSES, ReadReport
+from watchfloor.store.ais import IngestResult
 
 app = typer.Typer(help="AIS ship tracks: ingest NMEA/CSV into the Parquet store, find events, simulate.")
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from watchfloor.cli.ais import DataDirOption, JsonOption, _data_dir, app
 from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.maritime.detect import DetectionResult
-from watchfloor.maritime.events import EventKind, MaritimeEvent
+from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.service import maritime as maritime_ops
 from watchfloor.store import Store, open_store
 

@@ -200,7 +200,7 @@ def events(
 def demo_step(store: Any, out: Console, shared: Path | None = None) -> dict[str, Any]:
     """Demo: ingest the founding report and print its events; returns what was found."""
     from watchfloor.sources.bundled import FOUNDING_REPORT, FOUNDING_REPORT_SOURCE, data_file
-    from watchfloor.store.events import save_extraction
+    from watchfloor.store.extractions import save_extraction
 
     path = data_file(FOUNDING_REPORT, shared)
     reports, _errors = read_batch([path], None, FOUNDING_REPORT_SOURCE)

@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from watchfloor.cli.output import console, err_console, print_json, print_table
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, ScreenResult, screen_full
 from watchfloor.screen.loading import index_from_files
 from watchfloor.screen.score import ALGORITHMS, scorer
 from watchfloor.service.screening import index_from_store, screen_csv
 from watchfloor.service.screening_query import SCHEMAS, build_query
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier
 from watchfloor.store import Store, open_store
 
 

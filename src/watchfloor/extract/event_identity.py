@@ -13,7 +13,7 @@
 What one telling leaves out does not contradict another: a report that names no target can tell
 the same shipment as one that does. Extraction merges the candidates of one report with this rule
 (:func:`watchfloor.extract.events.same_event`), the graph clusters stored events with it
-(:mod:`watchfloor.graph.events`). It lives on the extraction layer so that both import it and
+(:mod:`watchfloor.graph.event_clusters`). It lives on the extraction layer so that both import it and
 the graph never reaches back up.
 
 Every condition is a shared value (or a missing one) or a date gap, so clustering needs no

@@ -27,14 +27,7 @@ from watchfloor.extract.attribution import ACTUAL, Modality, modality, speaker_o
 from watchfloor.extract.dates import resolve
 from watchfloor.extract.event_identity import EventKey, same_event_keys
 from watchfloor.extract.matching import PhraseMatcher, TokenView
-from watchfloor.extract.ontology import (
-    STANCE_STRENGTH,
-    EventType,
-    ObjectFrom,
-    ObjectMode,
-    Role,
-    Stance,
-)
+from watchfloor.extract.ontology import STANCE_STRENGTH, EventType, ObjectFrom, ObjectMode, Role
 from watchfloor.extract.records import Claim, DateRange, Event, Mention, TextSpan
 from watchfloor.extract.vocab import (
     ACTOR_LABELS,
@@ -47,7 +40,8 @@ from watchfloor.extract.vocab import (
     configured_gazetteer,
     configured_ontology,
 )
-from watchfloor.store.ids import stable_id
+from watchfloor.model.ids import stable_id
+from watchfloor.model.stance import Stance
 
 RULES_VERSION = "rules-v2"
 CREDIBILITY_VERSION = "credibility-v1"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from watchfloor.model.stance import Stance
+
 ONTOLOGY_VERSION = "watchfloor-ontology-v2"
 
 
@@ -68,15 +70,6 @@ DOMAIN_TYPES = frozenset(
     }
 )
 """The domain layer for exchanges between sanctioned states."""
-
-
-class Stance(StrEnum):
-    """How a speaker relates to the event they tell of."""
-
-    ASSERTS = "asserts"
-    DENIES = "denies"
-    ACCUSES = "accuses"
-    SPECULATES = "speculates"
 
 
 STANCE_STRENGTH = {Stance.DENIES: 3, Stance.ACCUSES: 2, Stance.SPECULATES: 1, Stance.ASSERTS: 0}

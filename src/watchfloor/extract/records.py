@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from watchfloor.extract.ontology import EventType, Plover, Stance
+from watchfloor.extract.ontology import EventType, Plover
+from watchfloor.model.stance import Stance
 
 
 @dataclass(frozen=True)

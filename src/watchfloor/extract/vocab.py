@@ -13,15 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from watchfloor.errors import ConfigError
-from watchfloor.extract.ontology import (
-    ONTOLOGY_VERSION,
-    EventType,
-    ObjectFrom,
-    ObjectMode,
-    Plover,
-    Role,
-    Stance,
-)
+from watchfloor.extract.ontology import ONTOLOGY_VERSION, EventType, ObjectFrom, ObjectMode, Plover, Role
+from watchfloor.model.stance import Stance
 from watchfloor.vocabulary import read_vocabulary
 
 ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")

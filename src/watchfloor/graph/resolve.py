@@ -30,7 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchfloor.graph.actors import actor_name, canonical_actor, state_actors
-from watchfloor.store.ids import stable_id
+from watchfloor.model.ids import stable_id
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.store.models import (
     Claim,
     Entity,
@@ -45,9 +46,15 @@ from watchfloor.store.models import (
 )
 
 RESOLVE_ALGORITHM = "watchfloor-resolve-v1"
-STATE_SCHEMA = "Country"
+STATE_SCHEMA = Schema.COUNTRY.value
 NAME_MATCH_MIN_SCORE = 0.9
-_MENTION_SCHEMAS = {"PERSON": "Person", "ORG": "Organization", "VESSEL": "Vessel", "NORP": None, "GPE": None}
+_MENTION_SCHEMAS = {
+    "PERSON": Schema.PERSON.value,
+    "ORG": Schema.ORGANIZATION.value,
+    "VESSEL": Schema.VESSEL.value,
+    "NORP": None,
+    "GPE": None,
+}
 
 
 @dataclass(frozen=True)
@@ -299,7 +306,11 @@ def _resolve_vessels(graph: _Graph, session: Session, index: Any) -> dict[str, l
         imos = sorted({r.imo for r in rows if r.imo})
         caption = names[-1] if names else f"MMSI {mmsi}"
         vessel = graph.entity(
-            stable_id("ent", "vessel", "mmsi", mmsi), "Vessel", caption, None, {"mmsi": mmsi, "source": "ais"}
+            stable_id("ent", "vessel", "mmsi", mmsi),
+            Schema.VESSEL.value,
+            caption,
+            None,
+            {"mmsi": mmsi, "source": "ais"},
         )
         for name in dict.fromkeys(names):
             graph.add_name(vessel, name)
@@ -312,8 +323,6 @@ def _resolve_vessels(graph: _Graph, session: Session, index: Any) -> dict[str, l
             for key in row.list_entries or []:
                 keys.setdefault(str(key), ("linked by the maritime linker", row.id))
         if index is not None and imos:
-            from watchfloor.sources.lists.records import IdScheme
-
             for imo in imos:
                 for position in index.by_identifier(IdScheme.IMO, str(imo)):
                     key = index.entries[position].entry.key
@@ -367,7 +376,7 @@ def _resolve_mentions(graph: _Graph, session: Session, index: Any, vessels: dict
         mention.entity_id = entity.id
         graph.report.mentions_linked += 1
         span = MergeEvidence("document_span", mention.document_id, mention.start, mention.end, mention.text)
-        if schema == "Vessel" and len(vessels.get(key, [])) == 1:
+        if schema == Schema.VESSEL and len(vessels.get(key, [])) == 1:
             target = vessels[key][0]
             merge(
                 session,
@@ -392,7 +401,6 @@ def _resolve_mentions(graph: _Graph, session: Session, index: Any, vessels: dict
         if index is None:
             continue
         from watchfloor.screen.score import Query, screen
-        from watchfloor.sources.lists.records import Schema
 
         matches = screen(Query(name=mention.text, schema=Schema(schema)), index, limit=3)
         good = [m for m in matches if m.match and m.score >= NAME_MATCH_MIN_SCORE]
@@ -460,7 +468,7 @@ def needs_screening(session: Session) -> bool:
         return True
     known = {
         int(e.data["mmsi"])
-        for e in session.scalars(select(Entity).where(Entity.schema == "Vessel"))
+        for e in session.scalars(select(Entity).where(Entity.schema == Schema.VESSEL.value))
         if (e.data or {}).get("mmsi") is not None
     }
     mmsis = set(session.scalars(select(MaritimeEvent.mmsi).distinct()))
@@ -481,6 +489,51 @@ def resolve(session: Session, index: Any = None) -> ResolutionReport:
     _resolve_short_names(graph, session)
     session.flush()
     report.merges = list_merges(session)
+    return report
+
+
+def rescreen_names(session: Session, index: Any) -> ResolutionReport:
+    """Screen again, against ``index`` (the lists as they are now), the names from reports that no
+    list entry matched: what a new list version adds is found without waiting for a new mention.
+
+    The same rule and threshold as :func:`resolve` (``NAME_MATCH_MIN_SCORE``), evidence the
+    entity's first mention; merges an analyst undid stay undone (:func:`merge` refuses them).
+    """
+    from watchfloor.screen.score import Query, screen
+
+    report = ResolutionReport()
+    graph = _Graph(session, report)
+    names = session.scalars(
+        select(Entity)
+        .where(Entity.merged_into.is_(None), Entity.schema.in_(("Person", "Organization", "Vessel")))
+        .order_by(Entity.id)
+    )
+    for entity in [e for e in names if (e.data or {}).get("source") == "report"]:
+        mention = session.scalars(
+            select(Mention).where(Mention.entity_id == entity.id).order_by(Mention.id).limit(1)
+        ).first()
+        if mention is None:
+            continue
+        matches = screen(Query(name=mention.text, schema=Schema(entity.schema)), index, limit=3)
+        good = [m for m in matches if m.match and m.score >= NAME_MATCH_MIN_SCORE]
+        listed = graph.list_entity(good[0].key) if good else None
+        if listed is None:
+            continue
+        best = good[0]
+        merge(
+            session,
+            entity,
+            listed,
+            f"name {mention.text!r} matches list entry {best.caption!r} (score {best.score:.2f}) "
+            f"when the lists changed: {best.explanation.summary}",
+            [
+                MergeEvidence("document_span", mention.document_id, mention.start, mention.end, mention.text),
+                MergeEvidence("list_entry", list_entry_key=best.key),
+            ],
+            strong=best.score >= 0.97,
+            report=report,
+        )
+    session.flush()
     return report
 
 

@@ -20,13 +20,13 @@ import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig, load_detection_config
 from watchfloor.maritime.encounters import buckets, close_pairs, encounter_events, encounter_pieces
-from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.gaps import coverage, endpoints, gap_events, stitch_endpoints, transitions
 from watchfloor.maritime.identity import jump_events, static_identity_events
 from watchfloor.maritime.links import VesselListIndex, attach_links, vessel_identities
 from watchfloor.maritime.loitering import loitering_events, loitering_pieces
 from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
 from watchfloor.maritime.ports import Port, load_ports
+from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
@@ -208,7 +208,7 @@ def detect(
 
 def store_windows(data_dir: Path, window_hours: int) -> list[int]:
     """The windows holding positions in the Parquet store, from its day folders (no file is read)."""
-    from watchfloor.maritime.parquet_store import POSITIONS, store_root
+    from watchfloor.store.ais import POSITIONS, store_root
 
     windows: set[int] = set()
     for folder in sorted((store_root(data_dir) / POSITIONS).glob("day=*")):
@@ -229,7 +229,7 @@ def store_windows(data_dir: Path, window_hours: int) -> list[int]:
 
 def load_store_window(data_dir: Path, window: int, window_hours: int) -> pl.DataFrame:
     """One window of positions from the Parquet store, reading only the day folders it spans."""
-    from watchfloor.maritime.parquet_store import scan_positions
+    from watchfloor.store.ais import scan_positions
 
     lo, hi = window_bounds(window, window_hours)
     last = hi - timedelta(microseconds=1)
@@ -245,7 +245,7 @@ def detect_store(
     progress: Callable[[int, int], None] | None = None,
 ) -> DetectionResult:
     """All detectors over the Parquet store, streaming one window at a time (bounded memory)."""
-    from watchfloor.maritime.parquet_store import scan_static
+    from watchfloor.store.ais import scan_static
 
     det = detectors or Detectors.load()
     hours = window_hours or det.cfg.window_hours

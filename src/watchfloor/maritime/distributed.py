@@ -105,7 +105,7 @@ def detect_distributed(
     parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions]
     pair_parts: list[pl.DataFrame] = list(client.gather(pair_futures))
     if static is None and data_dir is not None:
-        from watchfloor.maritime.parquet_store import scan_static
+        from watchfloor.store.ais import scan_static
 
         static = scan_static(data_dir)
     return finish(parts, pair_parts, static, det, lists)

@@ -20,8 +20,8 @@ from datetime import timedelta
 import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.ports import haversine_km
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 
 KM_PER_DEG = 111.0
 """Slightly under the true 111.32 km, so grid cells are never smaller than the distance."""

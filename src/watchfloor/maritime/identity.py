@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.vocabulary import read_vocabulary
 
 

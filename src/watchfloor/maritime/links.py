@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from watchfloor.maritime.events import ListLink, MaritimeEvent
 from watchfloor.maritime.identity import normalise_static
-from watchfloor.screen.index import normalise_identifier
-from watchfloor.sources.lists.records import IdScheme, ListEntry, Schema
+from watchfloor.maritime.records import ListLink, MaritimeEvent
+from watchfloor.model.identifiers import normalise_identifier
+from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.sources.lists.records import ListEntry
 
 _IMO_IN_TEXT = re.compile(r"\bIMO\s*(\d{7})\b")
 _NAME = re.compile(r"[^0-9A-Z]+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from watchfloor.maritime.config import DetectionConfig
-from watchfloor.maritime.events import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.runs import run_pieces, stitch_runs
 
 

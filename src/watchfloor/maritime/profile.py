@@ -20,9 +20,9 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from watchfloor.errors import ConfigError, InputError
-from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.identity import flag_of
 from watchfloor.maritime.ports import Port
+from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.vocabulary import read_vocabulary
 
 METHOD = "vessel-risk-v1"

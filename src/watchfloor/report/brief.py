@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session
 
 from watchfloor.assess.assessment import CLAIM_GRADE_ALGORITHM, Assessment
 from watchfloor.assess.evidence import is_synthetic_document, is_synthetic_maritime
-from watchfloor.assess.grading import CREDIBILITY_MEANING, RELIABILITY_MEANING, Grade
+from watchfloor.assess.grading import Grade
 from watchfloor.assess.indicators import IndicatorResult, SourceSummary
 from watchfloor.assess.policy import Status
 from watchfloor.assess.review import audit_log
 from watchfloor.graph.actors import actor_name
 from watchfloor.graph.resolve import list_merges
 from watchfloor.inert import show_controls
+from watchfloor.model.grades import CREDIBILITY_MEANING, RELIABILITY_MEANING
+from watchfloor.model.schema import Schema
 from watchfloor.report.chart import ChartRow, timeline_svg
 from watchfloor.store.models import (
     Claim,
@@ -381,7 +383,7 @@ def _entity_rows(session: Session, citer: _Citer) -> str:
                 f"{'' if view.strong else ' (weak)'}{''.join(r for r in refs if r)}"
             )
         key = (entity.data or {}).get("list_entry")
-        if entity.schema == "Vessel" and not key and not members:
+        if entity.schema == Schema.VESSEL and not key and not members:
             continue  # AIS traffic with no list link and nothing merged: not involved
         listed = citer.list_entry(str(key)) if key else ""
         rows.append(

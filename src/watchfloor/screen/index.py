@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,21 +29,11 @@ import numpy as np
 import numpy.typing as npt
 from rigour.text.phonetics import metaphone
 
+from watchfloor.model.identifiers import normalise_identifier
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.names import LEGAL_FORMS, Token, joined_variants, tokenize
 from watchfloor.screen.translit import is_patronymic
-from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind, Schema
-
-_DIGITS = re.compile(r"\D+")
-_ALNUM = re.compile(r"[^0-9A-Z]+")
-
-
-def normalise_identifier(scheme: IdScheme, value: str) -> str:
-    """Comparable form of an identifier: digits only for IMO/MMSI, upper-case alphanumerics else."""
-    if scheme in (IdScheme.IMO, IdScheme.MMSI):
-        digits = _DIGITS.sub("", value)
-        return digits.lstrip("0") if scheme is IdScheme.MMSI else digits
-    return _ALNUM.sub("", value.upper())
-
+from watchfloor.sources.lists.records import ListEntry, NameKind
 
 ORGANISATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
 """Entries whose names may carry legal forms (``OOO``, ``Public Joint Stock Company``)."""

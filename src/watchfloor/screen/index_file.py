@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from watchfloor.screen.index import BuildStats, IndexedEntry, NameForm, ScreenIndex, normalise_identifier
+from watchfloor.model.identifiers import normalise_identifier
+from watchfloor.model.schema import IdScheme
+from watchfloor.screen.index import BuildStats, IndexedEntry, NameForm, ScreenIndex
 from watchfloor.screen.names import Token
-from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind
+from watchfloor.sources.lists.records import ListEntry, NameKind
 
 FORMAT = "watchfloor-screen-index/3"
 """Bumped whenever what is written changes; files of another format are rebuilt."""

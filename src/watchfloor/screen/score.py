@@ -38,17 +38,13 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from watchfloor.errors import WatchfloorError
+from watchfloor.model.identifiers import imo_check_digit, normalise_identifier
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.dates import parse_birth_date
-from watchfloor.screen.index import (
-    ORGANISATION_SCHEMAS,
-    IndexedEntry,
-    NameForm,
-    ScreenIndex,
-    normalise_identifier,
-)
+from watchfloor.screen.index import ORGANISATION_SCHEMAS, IndexedEntry, NameForm, ScreenIndex
 from watchfloor.screen.names import Token, joined_variants, korean_in_cyrillic, tokenize
 from watchfloor.sources.lists.parsing import country_code
-from watchfloor.sources.lists.records import Identifier, IdScheme, NameKind, Schema
+from watchfloor.sources.lists.records import Identifier, NameKind
 
 ALGORITHM = "watchfloor-name-v1"
 DEFAULT_THRESHOLD = 0.80
@@ -226,11 +222,9 @@ def imo_check(value: str) -> IdentifierCheck:
     digits = normalise_identifier(IdScheme.IMO, value)
     if len(digits) != 7:
         return IdentifierCheck("imo", value, False, f"an IMO number has 7 digits, not {len(digits)}")
-    weighted = sum(int(d) * (7 - i) for i, d in enumerate(digits[:6]))
-    if weighted % 10 != int(digits[6]):
-        return IdentifierCheck(
-            "imo", value, False, f"check digit {digits[6]} is wrong: expected {weighted % 10}"
-        )
+    expected = imo_check_digit(digits)
+    if expected != int(digits[6]):
+        return IdentifierCheck("imo", value, False, f"check digit {digits[6]} is wrong: expected {expected}")
     return IdentifierCheck("imo", value, True, "check digit valid")
 
 

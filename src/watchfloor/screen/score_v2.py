@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from watchfloor.errors import ConfigError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.dates import parse_birth_date
 from watchfloor.screen.index import ORGANISATION_SCHEMAS, IndexedEntry, NameForm
 from watchfloor.screen.names import LEGAL_FORMS, Token, tokenize
@@ -41,7 +42,7 @@ from watchfloor.screen.score import (
 )
 from watchfloor.screen.translit import is_patronymic, korean_key
 from watchfloor.settings import get_settings
-from watchfloor.sources.lists.records import IdScheme, NameKind, Schema
+from watchfloor.sources.lists.records import NameKind
 from watchfloor.vocabulary import read_vocabulary
 
 ALGORITHM = "watchfloor-name-v2"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store
-from watchfloor.maritime.events import EventKind, MaritimeEvent
 from watchfloor.maritime.links import VesselListIndex
-from watchfloor.maritime.parquet_store import IngestResult, ingest_file
 from watchfloor.maritime.profile import VesselProfile
+from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES
 from watchfloor.sources.ais.reader import AIS_SUFFIXES
 from watchfloor.sources.ais.report import ReadReport
 from watchfloor.store import Store
+from watchfloor.store.ais import IngestResult, ingest_file
 from watchfloor.store.maritime import load_events, save_events
 
 Advance = Callable[[int, int], None]

@@ -12,11 +12,12 @@ from watchfloor.assess.evidence import is_synthetic_document
 from watchfloor.errors import InputError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
+from watchfloor.model.grades import SourceGrade
 from watchfloor.sources.feeds import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FeedPoll, FeedState, poll_feed
-from watchfloor.sources.grades import SourceGrade, source_table
+from watchfloor.sources.grades import source_table
 from watchfloor.sources.reports import Report, read_many
 from watchfloor.store import Store
-from watchfloor.store.events import IngestResult, list_events, save_extraction
+from watchfloor.store.extractions import IngestResult, list_events, save_extraction
 from watchfloor.store.models import Document
 
 

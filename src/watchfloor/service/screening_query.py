@@ -7,11 +7,12 @@ schema name or an identifier the same way.
 from __future__ import annotations
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import LISTED_SCHEMAS, IdScheme, Schema
 from watchfloor.screen.dates import BirthDateError, parse_birth_date
 from watchfloor.screen.score import Query
-from watchfloor.sources.lists.records import Identifier, IdScheme, Schema
+from watchfloor.sources.lists.records import Identifier
 
-SCHEMAS = [s.value for s in Schema]
+SCHEMAS = [s.value for s in LISTED_SCHEMAS]
 
 
 class QueryError(InputError):
@@ -25,7 +26,7 @@ def parse_schema(value: str | None) -> Schema | None:
     """``person``, ``Person`` or ``PERSON`` as a :class:`Schema`; None when empty."""
     if not value or not value.strip():
         return None
-    for schema in Schema:
+    for schema in LISTED_SCHEMAS:
         if schema.value.lower() == value.strip().lower():
             return schema
     raise QueryError("schema", f"unknown schema {value!r}: use one of {', '.join(SCHEMAS)}")

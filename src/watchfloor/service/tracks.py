@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from watchfloor.maritime.config import load_detection_config
-from watchfloor.maritime.parquet_store import scan_positions, scan_static
+from watchfloor.store.ais import scan_positions, scan_static
 
 if TYPE_CHECKING:
     from watchfloor.service.app import Watchfloor

@@ -19,20 +19,23 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from sqlalchemy.orm import Session
 
+from watchfloor.model.ids import stable_id
+from watchfloor.model.schema import Schema, ftm_schema_name
 from watchfloor.share.selection import Selection, select_for_partner
 from watchfloor.share.stix_export import write_text
 from watchfloor.share.tlp import Tlp
-from watchfloor.store.ids import stable_id
 
 FTM_ALGORITHM = "ftm-export-v1"
-_SCHEMA = {
-    "Person": "Person",
-    "Organization": "Organization",
-    "Vessel": "Vessel",
-    "Country": "PublicBody",
-    "LegalEntity": "LegalEntity",
-    "Company": "Company",
-}
+_EXPORTED = (
+    Schema.PERSON,
+    Schema.ORGANIZATION,
+    Schema.VESSEL,
+    Schema.COUNTRY,
+    Schema.LEGAL_ENTITY,
+    Schema.COMPANY,
+)
+_SCHEMA = {s.value: ftm_schema_name(s) for s in _EXPORTED}
+"""watchfloor schema -> FtM schema; any other exports as LegalEntity."""
 
 
 def _make(schema: str, *key: Any, tlp: Tlp | str) -> EntityProxy:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from watchfloor.assess.assessment import Assessment, assess_evidence
 from watchfloor.assess.evidence import load_evidence
 from watchfloor.assess.policy import Policy, load_policy
+from watchfloor.model.schema import Schema
 from watchfloor.share.tlp import Tlp, exportable, parse_tlp, strictest
 from watchfloor.store.models import (
     Claim,
@@ -151,7 +152,7 @@ def select_for_partner(
 
 def _select_maritime(session: Session, sel: Selection) -> None:
     vessel_tlp: dict[str, Tlp] = {}
-    for entity in session.scalars(select(Entity).where(Entity.schema == "Vessel").options(
+    for entity in session.scalars(select(Entity).where(Entity.schema == Schema.VESSEL.value).options(
         selectinload(Entity.identifiers)
     )):  # fmt: skip
         for ident in entity.identifiers:

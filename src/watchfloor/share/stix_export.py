@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from watchfloor.graph.actors import actor_name
 from watchfloor.maritime.ports import load_ports
+from watchfloor.model.schema import Schema
 from watchfloor.settings import get_settings
 from watchfloor.share.selection import Selection, select_for_partner
 from watchfloor.share.tlp import Pap, Tlp, parse_pap, strictest
@@ -234,7 +235,7 @@ class _Exporter:
     def actors(self) -> None:
         pair = set(self.sel.policy.pair)
         for entity in self.sel.entities.values():
-            if entity.schema != "Country":
+            if entity.schema != Schema.COUNTRY:
                 continue
             actor = str((entity.data or {}).get("actor") or entity.country or entity.id)
             tlp = self.sel.entity_tlp(entity.id)
@@ -358,7 +359,7 @@ class _Exporter:
     # -- vessels and maritime events ------------------------------------------------------------
     def vessels(self) -> None:
         for entity in self.sel.entities.values():
-            if entity.schema != "Vessel":
+            if entity.schema != Schema.VESSEL:
                 continue
             idents = {(i.scheme, i.value) for i in entity.identifiers}
             imos = sorted(v for s, v in idents if s == "imo")

@@ -39,13 +39,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from watchfloor.assess.grading import Stance, clean_credibility, clean_reliability
 from watchfloor.errors import InputError
 from watchfloor.graph.actors import canonical_actor
+from watchfloor.model.grades import clean_credibility, clean_reliability
+from watchfloor.model.ids import content_hash, stable_id
+from watchfloor.model.stance import Stance
 from watchfloor.settings import get_settings
 from watchfloor.share.tlp import TLP2_EXTENSION_ID, TLP_BY_MARKING_ID, Tlp, parse_tlp, strictest
 from watchfloor.sources.grades import source_table
-from watchfloor.store.ids import content_hash, stable_id
 from watchfloor.store.models import Claim, Document, Event, Provenance, StixImport
 
 IMPORT_ALGORITHM = "stix-import-v1"

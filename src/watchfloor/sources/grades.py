@@ -7,41 +7,15 @@ is not in the table gets the table's default, normally F (reliability cannot be 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from watchfloor.errors import ConfigError
+from watchfloor.model.grades import SourceGrade
 from watchfloor.vocabulary import read_vocabulary
 
 SHIPPED_TABLE = "source_grades.yaml"
-
-
-class SourceGrade(StrEnum):
-    """Admiralty source-reliability grades."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-    E = "E"
-    F = "F"
-
-    @property
-    def meaning(self) -> str:
-        """The grade's standard wording."""
-        return _MEANINGS[self]
-
-
-_MEANINGS = {
-    SourceGrade.A: "completely reliable",
-    SourceGrade.B: "usually reliable",
-    SourceGrade.C: "fairly reliable",
-    SourceGrade.D: "not usually reliable",
-    SourceGrade.E: "unreliable",
-    SourceGrade.F: "reliability cannot be judged",
-}
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from watchfloor.model.ids import stable_id
 from watchfloor.sources.lists.formats import ListFile, group_files
 from watchfloor.sources.lists.records import ListEntry, ListSource
 from watchfloor.store.engine import Store
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import ListEntryRecord, ListVersion
 
 BATCH = 2000

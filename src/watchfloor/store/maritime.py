@@ -1,6 +1,6 @@
 """Persist maritime events (and what they rest on) in the store, and read them back.
 
-Each :class:`watchfloor.maritime.events.MaritimeEvent` becomes one ``maritime_events`` row (its
+Each :class:`watchfloor.maritime.records.MaritimeEvent` becomes one ``maritime_events`` row (its
 full record in ``data``) plus :class:`~watchfloor.store.models.Provenance` rows: one ``ais`` row per
 AIS position it cites (MMSI, time, file and line) and one ``list_entry`` row per sanctions-list
 entry its vessels link to on an identifier (IMO, MMSI, call sign). Name-only links are weak (many
@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select
 
-from watchfloor.maritime.events import EventKind, MaritimeEvent
+from watchfloor.maritime.records import EventKind, MaritimeEvent
+from watchfloor.model.ids import stable_id
 from watchfloor.store.engine import Store
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import MaritimeEvent as MaritimeEventRow
 from watchfloor.store.models import Provenance
 

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 models of the evidence graph's core records.
 
-Every fact is a row with a deterministic id (see :mod:`watchfloor.store.ids`) and a pointer to
+Every fact is a row with a deterministic id (see :mod:`watchfloor.model.ids`) and a pointer to
 what it rests on, kept in :class:`Provenance`: a character span of a document, a list entry, or
 AIS messages. Analyst decisions are append-only :class:`Review` rows. The schema is created and
 changed only by the Alembic migrations in ``store/migrations``.

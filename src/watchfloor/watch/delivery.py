@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from watchfloor.assess.alerts import AlertView, list_alerts
+from watchfloor.model.ids import stable_id
 from watchfloor.store import Store
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import Alert, AlertDelivery, DeliveryAttempt
 from watchfloor.watch.log import log_event
 from watchfloor.watch.state import aware, now

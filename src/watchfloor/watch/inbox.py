@@ -23,9 +23,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from watchfloor.maritime.parquet_store import POSITIONS, STATIC, store_root
 from watchfloor.sources.ais.files import file_sha256
 from watchfloor.store import Store
+from watchfloor.store.ais import POSITIONS, STATIC, store_root
 from watchfloor.store.models import WatchFile
 from watchfloor.watch.log import log_event
 from watchfloor.watch.state import now

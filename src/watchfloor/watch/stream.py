@@ -38,10 +38,10 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from watchfloor.errors import ConfigError, StoreError
-from watchfloor.maritime.parquet_store import MANIFESTS, POSITIONS, STATIC, store_root
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.nmea import NmeaDecoder
 from watchfloor.sources.ais.report import ReadReport
+from watchfloor.store.ais import MANIFESTS, POSITIONS, STATIC, store_root
 from watchfloor.watch.log import log_event
 
 READ_TIMEOUT_S = 0.25  # how often a blocked read wakes up to flush or to see a stop request

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from tests.sources.lists.lists_testdata import by_id
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.eu import published_date, read_eu
-from watchfloor.sources.lists.records import IdScheme, ListSource, NameKind, Schema
+from watchfloor.sources.lists.records import ListSource, NameKind
 
 
 def test_eu_fixture(fixtures: Path) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.ftm import read_ftm
-from watchfloor.sources.lists.records import IdScheme, ListSource, NameKind, Schema
+from watchfloor.sources.lists.records import ListSource, NameKind
 
 
 def test_targets_are_read_and_sanctions_folded_in(shared_data: Path) -> None:

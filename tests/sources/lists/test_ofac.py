@@ -10,8 +10,9 @@ import pytest
 
 from tests.sources.lists.lists_testdata import OFAC_SDN, by_caption, by_id
 from watchfloor.errors import InputError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.ofac import parse_remarks, published_date_xml, read_ofac_csv, read_ofac_xml
-from watchfloor.sources.lists.records import IdScheme, ListEntry, NameKind, Schema
+from watchfloor.sources.lists.records import ListEntry, NameKind
 
 VESSELS = {"ANGARA": "9179842", "LADY R": "9161003", "MAIA-1": "9358010", "SPARTA IV": "9743033"}
 

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from tests.sources.lists.lists_testdata import by_id
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.ofac_advanced import published_date, read_ofac_advanced
-from watchfloor.sources.lists.records import IdScheme, NameKind, Schema
+from watchfloor.sources.lists.records import NameKind
 
 
 def test_parties_are_resolved_through_the_reference_tables(fixtures: Path) -> None:

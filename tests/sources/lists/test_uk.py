@@ -10,7 +10,8 @@ import pytest
 
 from tests.sources.lists.lists_testdata import by_id
 from watchfloor.errors import InputError
-from watchfloor.sources.lists.records import IdScheme, ListEntry, ListSource, NameKind, Schema
+from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.sources.lists.records import ListEntry, ListSource, NameKind
 from watchfloor.sources.lists.uk import published_date_xml, read_uk_tables, read_uk_xml
 
 

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from tests.sources.lists.lists_testdata import UN_FILE, by_id
-from watchfloor.sources.lists.records import IdScheme, ListEntry, ListSource, NameKind, Schema
+from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.sources.lists.records import ListEntry, ListSource, NameKind
 from watchfloor.sources.lists.un import published_date
 
 

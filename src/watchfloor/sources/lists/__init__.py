@@ -5,16 +5,9 @@ derived tables, EU XML, FollowTheMoney JSON lines) and streams entries; the per-
 live in ``un``, ``ofac``, ``ofac_advanced``, ``uk``, ``eu`` and ``ftm``.
 """
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.formats import ListFile, ListFormat, detect_format, group_files, read_list
-from watchfloor.sources.lists.records import (
-    EntryName,
-    Identifier,
-    IdScheme,
-    ListEntry,
-    ListSource,
-    NameKind,
-    Schema,
-)
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource, NameKind
 
 __all__ = [
     "EntryName",

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     children,
     clean,
@@ -35,15 +36,7 @@ from watchfloor.sources.lists.parsing import (
     to_date,
     unique,
 )
-from watchfloor.sources.lists.records import (
-    EntryName,
-    Identifier,
-    IdScheme,
-    ListEntry,
-    ListSource,
-    NameKind,
-    Schema,
-)
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource, NameKind
 
 _SCHEMAS = {"person": Schema.PERSON, "enterprise": Schema.ORGANIZATION, "vessel": Schema.VESSEL}
 _ID_CODES = {

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import LISTED_SCHEMAS, IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     open_binary,
     parse_partial_date,
@@ -24,18 +25,10 @@ from watchfloor.sources.lists.parsing import (
     to_date,
     unique,
 )
-from watchfloor.sources.lists.records import (
-    EntryName,
-    Identifier,
-    IdScheme,
-    ListEntry,
-    ListSource,
-    NameKind,
-    Schema,
-)
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource, NameKind
 
 ENTRY_URL = "https://www.opensanctions.org/entities/{id}/"
-_TARGETS = {s.value: s for s in Schema}
+_TARGETS = {s.value: s for s in LISTED_SCHEMAS}
 _ID_PROPS = {
     "imoNumber": IdScheme.IMO,
     "mmsi": IdScheme.MMSI,

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     child,
     child_text,
@@ -45,11 +46,9 @@ from watchfloor.sources.lists.parsing import (
 from watchfloor.sources.lists.records import (
     EntryName,
     Identifier,
-    IdScheme,
     ListEntry,
     ListSource,
     NameKind,
-    Schema,
     unique_identifiers,
 )
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     child,
     child_text,
@@ -39,15 +40,7 @@ from watchfloor.sources.lists.parsing import (
     to_date,
     unique,
 )
-from watchfloor.sources.lists.records import (
-    EntryName,
-    Identifier,
-    IdScheme,
-    ListEntry,
-    ListSource,
-    NameKind,
-    Schema,
-)
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource, NameKind
 
 ENTRY_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={id}"
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from watchfloor.model.schema import IdScheme, Schema
+
 
 class ListSource(enum.StrEnum):
     """The lists watchfloor knows, by their stable short name."""
@@ -23,17 +25,6 @@ class ListSource(enum.StrEnum):
     """A FollowTheMoney export (e.g. OpenSanctions)."""
 
 
-class Schema(enum.StrEnum):
-    """Entity kinds, named as FollowTheMoney names them."""
-
-    PERSON = "Person"
-    ORGANIZATION = "Organization"
-    COMPANY = "Company"
-    LEGAL_ENTITY = "LegalEntity"
-    VESSEL = "Vessel"
-    AIRPLANE = "Airplane"
-
-
 class NameKind(enum.StrEnum):
     PRIMARY = "primary"
     ALIAS = "alias"
@@ -41,18 +32,6 @@ class NameKind(enum.StrEnum):
     """A low-quality alias (UN 'Low', OFAC 'weak AKA'): matched with care."""
     PREVIOUS = "previous"
     """A former name (vessels, companies)."""
-
-
-class IdScheme(enum.StrEnum):
-    IMO = "imo"
-    MMSI = "mmsi"
-    CALL_SIGN = "call_sign"
-    PASSPORT = "passport"
-    NATIONAL_ID = "national_id"
-    REGISTRATION = "registration"
-    TAX_ID = "tax_id"
-    SWIFT = "swift"
-    OTHER = "other"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from watchfloor.errors import InputError
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     child_text,
     clean,
@@ -43,11 +44,9 @@ from watchfloor.sources.lists.parsing import (
 from watchfloor.sources.lists.records import (
     EntryName,
     Identifier,
-    IdScheme,
     ListEntry,
     ListSource,
     NameKind,
-    Schema,
     unique_identifiers,
 )
 

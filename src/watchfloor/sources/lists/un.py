@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.sources.lists.parsing import (
     child_text,
     children,
@@ -27,15 +28,7 @@ from watchfloor.sources.lists.parsing import (
     to_date,
     unique,
 )
-from watchfloor.sources.lists.records import (
-    EntryName,
-    Identifier,
-    IdScheme,
-    ListEntry,
-    ListSource,
-    NameKind,
-    Schema,
-)
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource, NameKind
 
 SEARCH_URL = "https://scsanctions.un.org/search/?keywords={ref}"
 """The UN list has no page per entry; its search, keyed by the reference number, stands in."""

@@ -11,7 +11,7 @@ from watchfloor.extract.event_identity import EventKey, cluster_keys, same_event
 from watchfloor.extract.events import same_event as extraction_same_event
 from watchfloor.extract.ontology import EventType, Plover
 from watchfloor.extract.records import DateRange, Event
-from watchfloor.graph.events import cluster_events, same_event
+from watchfloor.graph.event_clusters import cluster_events, same_event
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from watchfloor.maritime.detect import DetectionResult
-from watchfloor.maritime.events import MaritimeEvent
+from watchfloor.maritime.records import MaritimeEvent
 
 
 def test_round_trip_keeps_everything_and_the_id(detected: DetectionResult) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from watchfloor.cli.extract import read_batch
 from watchfloor.extract.reports import extract_reports
 from watchfloor.store import open_store
-from watchfloor.store.events import list_events, save_extraction
+from watchfloor.store.extractions import list_events, save_extraction
 from watchfloor.store.models import Claim, Document, Event, Mention, Provenance
 
 FIXTURES = Path(__file__).resolve().parents[1] / "extract" / "fixtures"
@@ -100,7 +100,7 @@ def test_blocked_lookup_finds_what_a_scan_of_every_stored_event_finds(sqlite_url
     from watchfloor.extract.ontology import EventType, Plover
     from watchfloor.extract.records import DateRange
     from watchfloor.extract.records import Event as Candidate
-    from watchfloor.store.events import _as_candidate, _find_stored
+    from watchfloor.store.extractions import _as_candidate, _find_stored
 
     rng = random.Random(15)
     types = [EventType.ARMS_TRANSFER, EventType.TROOP_DEPLOYMENT]

@@ -18,9 +18,9 @@ from watchfloor.extract.event_identity import DATE_WINDOW_DAYS
 from watchfloor.extract.events import RULES_VERSION, same_event
 from watchfloor.extract.ontology import ONTOLOGY_VERSION, EventType, Plover
 from watchfloor.extract.records import DateRange, Event, Extraction
+from watchfloor.model.ids import stable_id
 from watchfloor.sources.reports import Report
 from watchfloor.store.documents import save_report
-from watchfloor.store.ids import stable_id
 from watchfloor.store.models import Claim as ClaimRow
 from watchfloor.store.models import Event as EventRow
 from watchfloor.store.models import Mention as MentionRow

@@ -12,14 +12,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources" / "ais"))
 from tests.sources.ais.ais_samples import random_lines, tag_block
 from watchfloor.errors import InputError
-from watchfloor.maritime.parquet_store import (
+from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
+from watchfloor.store.ais import (
     ingest_file,
     ingested,
     scan_positions,
     scan_static,
     store_root,
 )
-from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 
 DAY = 86_400
 
