@@ -20,6 +20,7 @@ it, and only those parts are read to rebuild it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,10 +31,12 @@ import polars as pl
 from watchfloor.maritime.detect import (
     DetectionResult,
     Detectors,
+    StaticPart,
     WindowPieces,
     finish,
     pair_stage,
     process_window,
+    static_part,
     window_bounds,
     window_of,
 )
@@ -41,7 +44,7 @@ from watchfloor.maritime.links import VesselListIndex
 from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.schema import POSITION_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
-from watchfloor.store.ais import POSITIONS, ingested, scan_static, store_root
+from watchfloor.store.ais import POSITIONS, STATIC, ingested, scan_static, store_root
 
 INCREMENT_HOURS = 1
 """The window the incremental detector holds pieces for (and so the least it reads again)."""
@@ -74,10 +77,10 @@ class _Held:
     pairs: pl.DataFrame | None
 
 
-def visible_parts(data_dir: Path) -> list[PartKey]:
-    """The visible position parts of the store, in the order a scan of the store reads them."""
+def visible_parts(data_dir: Path, kind: str = POSITIONS) -> list[PartKey]:
+    """The visible parts of the store (positions or static), in the order a scan reads them."""
     visible = {str(m.get("sha256", ""))[:16] for m in ingested(data_dir)}
-    root = store_root(data_dir) / POSITIONS
+    root = store_root(data_dir) / kind
     out: list[PartKey] = []
     for folder in sorted(root.glob("day=*")):
         for part in sorted(folder.glob("*.parquet")):
@@ -112,6 +115,7 @@ class IncrementalDetector:
             raise ValueError("window_hours must be a whole number of encounter buckets")
         self._held: dict[int, _Held] = {}
         self._ranges: dict[PartKey, tuple[datetime, datetime] | None] = {}
+        self._static: tuple[list[PartKey], StaticPart] | None = None
 
     def _range(self, key: PartKey) -> tuple[datetime, datetime] | None:
         if key not in self._ranges:
@@ -171,5 +175,10 @@ class IncrementalDetector:
         kept = [h for _, h in sorted(self._held.items()) if h.pieces is not None]
         parts = [h.pieces for h in kept if h.pieces is not None]
         pair_parts = [h.pairs for h in kept if h.pairs is not None]
-        result = finish(parts, pair_parts, scan_static(self.data_dir), det, lists)
+        static_parts = visible_parts(self.data_dir, STATIC)
+        if self._static is None or self._static[0] != static_parts:
+            self._static = (static_parts, static_part(scan_static(self.data_dir), det.cfg))
+        held_events, identities = self._static[1]
+        fresh = (copy.deepcopy(held_events), identities)  # finish adds details and links to them
+        result = finish(parts, pair_parts, None, det, lists, static_events=fresh)
         return IncrementalRun(result, recomputed, len(now) - len(recomputed), len(dropped))
