@@ -1,6 +1,6 @@
 """Detection section of ``ais_bench.py``: all maritime detectors over >= 50 million positions.
 
-The positions are SYNTHETIC (``watchfloor.maritime.scenario.bulk_positions``: 5,000 vessels in a
+The positions are SYNTHETIC (``watchfloor.maritime.bulk_traffic.bulk_positions``: 5,000 vessels in a
 Sea of Japan box, one fix a minute, a tenth of them drifting under 2 kn, a few going dark), written
 once per UTC day into the Parquet store layout that ``watchfloor ais ingest`` writes (parts sorted
 by mmsi, ts). Each measurement runs in a fresh child process:
@@ -33,7 +33,7 @@ def build_store(days: int = DAYS_LARGE, vessels: int = VESSELS) -> dict[int, Pat
     """Write (once) the day partitions, and data folders holding the first ``n`` days as links."""
     import polars as pl
 
-    from watchfloor.maritime.scenario import bulk_positions
+    from watchfloor.maritime.bulk_traffic import bulk_positions
 
     days_dir = STORE_CACHE / "days"
     for d in range(days):

@@ -81,10 +81,26 @@ def _stream_part(data: Path, batch: AisBatch, name: str) -> None:
 
 
 def test_the_scenario_day_by_day_with_list_links(tmp_path: Path, detectors: Detectors) -> None:
-    from watchfloor.maritime.scenario import generate
+    from watchfloor.maritime.scenario import STORY_VESSELS, generate
+    from watchfloor.sources.lists.records import (
+        EntryName,
+        Identifier,
+        IdScheme,
+        ListEntry,
+        ListSource,
+        Schema,
+    )
 
     scenario = generate(days=4, background=10)
-    entries = list(read_list([LIST_SUBSET]))
+    # The scenario's ships are invented and on no real list: one invented entry on the IMO of the ship
+    # that meets at sea gives the links to follow.
+    meets = STORY_VESSELS["meets_at_sea"]
+    caption = "TEST ENTRY MEETS"
+    invented = ListEntry(
+        ListSource.US_OFAC_SDN, "900002", Schema.VESSEL, caption, names=[EntryName(caption)],
+        identifiers=[Identifier(IdScheme.IMO, str(meets.imo))],
+    )  # fmt: skip
+    entries = [*read_list([LIST_SUBSET]), invented]
     data = tmp_path / "data"
     detector = IncrementalDetector(data, detectors)
     positions = scenario.positions.sort("ts")

@@ -21,6 +21,7 @@ from watchfloor.maritime.profile import (
     parse_vessel_key,
 )
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.scenario import STORY_VESSELS
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.reader import read_ais
 from watchfloor.sources.lists.records import ListEntry
@@ -141,6 +142,33 @@ def test_identity_checks_against_the_lists(ofac_uk: VesselListIndex, detectors: 
     )
     assert plain.identity_checks == []
     assert "mid_flag_mismatch" not in {r.indicator for r in plain.reasons}
+
+
+def test_a_simulated_ship_is_on_no_list_and_its_simulated_voyage_not_counted(
+    detected: DetectionResult, detectors: Detectors
+) -> None:
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    profile = build_profile(str(shuttle.imo), detected.events, detectors.ports)
+    assert profile.names == [shuttle.name] and profile.imos == [shuttle.imo]
+    assert profile.list_entries == []  # an invented identity: on no real list
+    assert {c["port"] for c in profile.port_calls} == {"dunai"}
+    assert all(c["synthetic"] for c in profile.port_calls)
+    (gap,) = profile.gaps
+    assert gap["hours"] > 30 and "rajin" in gap["ports_within_reach"]
+    reasons = {r.indicator: r for r in profile.reasons}
+    assert "listed" not in reasons
+    assert {"gap_near_kp_port", "port_call_watched"} <= set(reasons)
+    assert not any(r.counted for r in reasons.values())
+    assert profile.score == 0
+    assert "SYNTHETIC" in profile.explanation
+
+
+def test_the_real_angara_has_no_track_in_the_simulation(
+    detected: DetectionResult, detectors: Detectors
+) -> None:
+    """The scenario no longer borrows ANGARA's IMO: none of its simulated events is about it."""
+    profile = build_profile("9179842", detected.events, detectors.ports)
+    assert profile.port_calls == [] and profile.gaps == [] and profile.names == []
 
 
 def test_weights_are_data(tmp_path: Path, noaa: DetectionResult, detectors: Detectors) -> None:

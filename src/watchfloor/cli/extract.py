@@ -184,7 +184,7 @@ def events(
             (
                 short_id(r["id"]),
                 r["date_end"],
-                r["type"],
+                ("SYNTHETIC " if r.get("synthetic") else "") + r["type"],
                 f"{r['source'] or '?'} → {r['target'] or '?'}",
                 (r["object"] or "") + (f" ({r['place']})" if r["place"] else ""),
                 "; ".join(

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from watchfloor.assess.evidence import is_synthetic_document
 from watchfloor.errors import InputError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
@@ -17,6 +18,7 @@ from watchfloor.sources.grades import source_table
 from watchfloor.sources.reports import Report, read_many
 from watchfloor.store import Store
 from watchfloor.store.extractions import IngestResult, list_events, save_extraction
+from watchfloor.store.models import Document
 
 
 def read_batch(
@@ -169,9 +171,20 @@ def ingest_feed(
 
 
 def events(store: Store, event_type: str | None = None, since: date | None = None) -> list[dict[str, Any]]:
-    """Stored events with their claims."""
+    """Stored events with their claims; each claim, and each event told only by such claims, says
+    whether it comes from a synthetic document (``synthetic``), for the faces' SYNTHETIC label."""
     with store.session() as session:
-        return list_events(session, event_type, since)
+        rows = list_events(session, event_type, since)
+        synthetic: dict[str, bool] = {}
+        for row in rows:
+            for claim in row["claims"]:
+                doc_id = claim["document"]
+                if doc_id not in synthetic:
+                    doc = session.get(Document, doc_id)
+                    synthetic[doc_id] = doc is not None and is_synthetic_document(doc.meta, doc.origin)
+                claim["synthetic"] = synthetic[doc_id]
+            row["synthetic"] = bool(row["claims"]) and all(c["synthetic"] for c in row["claims"])
+        return rows
 
 
 # --- watched feeds --------------------------------------------------------------------------------
