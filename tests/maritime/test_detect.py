@@ -9,7 +9,7 @@ import pytest
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect, detect_store
 from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import Scenario, score
-from watchfloor.store.ais import ingest_file
+from watchfloor.store.ais import AisStore, ingest_file
 
 
 def test_every_planted_event_is_found_with_few_false_ones(
@@ -47,7 +47,7 @@ def test_csv_ingested_into_the_parquet_store_gives_the_same_findings(
     csv_path, truth_path = scenario.write(tmp_path / "sim")
     assert truth_path.is_file()
     ingest_file(csv_path, tmp_path / "data")
-    result = detect_store(tmp_path / "data", detectors=detectors)
+    result = detect_store(AisStore(tmp_path / "data"), detectors=detectors)
     found = score([e.to_dict() for e in result.events], scenario.truth)
     assert found.recall == 1.0, found.missed
     assert found.false_rate <= 0.05

@@ -41,8 +41,10 @@ from sqlalchemy import update
 
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
 from watchfloor.service.app import Watchfloor
+from watchfloor.service.lists import update_lists
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
+from watchfloor.sources.feeds import FeedState, poll_feed
 from watchfloor.sources.lists.records import ListSource
 from watchfloor.store.ais import POSITIONS, STATIC, store_root
 from watchfloor.store.models import WatchRun
@@ -190,8 +192,6 @@ class Watch:
     # --- jobs -----------------------------------------------------------------------------------
 
     def _lists_job(self) -> JobResult:
-        from watchfloor.service.lists import update_lists
-
         outcome = update_lists(
             self.service.store,
             self.list_sources,
@@ -208,8 +208,6 @@ class Watch:
         return JobResult({"updated": updated, "new_versions": new, "failed": failed}, bool(new), error)
 
     def _feeds_job(self) -> JobResult:
-        from watchfloor.sources.feeds import FeedState, poll_feed
-
         counts: dict[str, Any] = {
             "feeds": 0,
             "not_modified": 0,

@@ -26,12 +26,14 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from watchfloor.errors import InputError, StoreError
+from watchfloor.maritime.detect import window_bounds, window_of
+from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES, file_sha256
 from watchfloor.sources.ais.reader import read_ais
 from watchfloor.sources.ais.report import ReadReport
@@ -257,3 +259,40 @@ def ingested(data_dir: Path) -> list[dict[str, object]]:
 def clear(data_dir: Path) -> None:
     """Remove the whole AIS store (positions, static data and manifests)."""
     shutil.rmtree(store_root(data_dir), ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class AisStore:
+    """The Parquet store in ``data_dir`` as the detectors read it: one time window at a time.
+
+    A :class:`watchfloor.maritime.detect.PositionSource`; small and picklable, so Dask workers read
+    their windows themselves.
+    """
+
+    data_dir: Path
+
+    def windows(self, window_hours: int) -> list[int]:
+        """The windows holding positions, from the store's day folders (no file is read)."""
+        windows: set[int] = set()
+        for folder in sorted((store_root(self.data_dir) / POSITIONS).glob("day=*")):
+            try:
+                day = date.fromisoformat(folder.name.removeprefix("day="))
+            except ValueError:
+                continue
+            if not any(folder.glob("*.parquet")):
+                continue
+            lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            last = lo + timedelta(hours=23, minutes=59)
+            windows.update(range(window_of(lo, window_hours), window_of(last, window_hours) + 1))
+        return sorted(windows)
+
+    def window(self, window: int, window_hours: int) -> pl.DataFrame:
+        """One window of positions, reading only the day folders it spans."""
+        lo, hi = window_bounds(window, window_hours)
+        last = hi - timedelta(microseconds=1)
+        scan = scan_positions(self.data_dir, lo.date(), last.date())
+        return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+
+    def static(self) -> pl.LazyFrame:
+        """All stored static/voyage rows."""
+        return scan_static(self.data_dir)
