@@ -26,7 +26,8 @@ from tests.assess.pipeline_support import (
 from tests.assess.random_corpus import corpus
 from watchfloor.assess.assessment import Assessment, IncrementalAssessor, assess_evidence
 from watchfloor.assess.evidence import EventRecord, Evidence, MaritimeRecord, load_evidence
-from watchfloor.assess.indicators import evaluate_indicator, match_event
+from watchfloor.assess.indicators import evaluate_indicator
+from watchfloor.assess.matching import match_event
 from watchfloor.assess.policy import Policy, Status, load_policy
 from watchfloor.sources.reports import read_many
 from watchfloor.store import open_store

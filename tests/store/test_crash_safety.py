@@ -32,8 +32,10 @@ UN_LIST = SHARED_DATA / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml"
 Snapshot = dict[str, list[tuple[object, ...]]]
 
 
-def snapshot(url: str) -> Snapshot:
-    """Every table's primary keys, sorted: ids are deterministic, so equal keys mean equal facts."""
+def snapshot(url: str, audit: bool = False) -> Snapshot:
+    """Every table's primary keys, sorted: ids are deterministic, so equal keys mean equal facts.
+    With ``audit``, the audit log by content (who, what, on what): one record per run, so a state
+    after a SIGKILL is compared with it (a change must come with its record), a re-run's without."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -48,6 +50,9 @@ def snapshot(url: str) -> Snapshot:
                 columns = ", ".join(f'"{k}"' if k != "*" else "*" for k in keys)
                 rows = connection.execute(text(f'SELECT {columns} FROM "{table}"')).all()
                 state[table] = sorted((tuple(map(str, row)) for row in rows), key=repr)
+            if audit:
+                rows = connection.execute(text('SELECT "user", action, target FROM audit_log')).all()
+                state["audit_log"] = sorted(tuple(map(str, row)) for row in rows)
             return state
     finally:
         engine.dispose()
@@ -68,6 +73,9 @@ WRITE_PATHS = {
     "lists load": ("lists", "load", str(UN_LIST)),
     "ingest reports": ("ingest", "reports", str(FOUNDING_REPORT)),
 }
+AUDITED = {"ingest reports"}
+"""Write paths that go through the service and so leave an audit record (``lists load`` on the
+command line writes the store directly)."""
 
 
 @pytest.mark.slow
@@ -75,10 +83,12 @@ WRITE_PATHS = {
 def test_sigkill_leaves_before_or_after(path_name: str, store_url: str, tmp_path: Path) -> None:
     args = WRITE_PATHS[path_name]
     open_store(store_url).close()  # an existing, migrated store: the command's own writes are tried
-    before = snapshot(store_url)
+    before, before_audited = snapshot(store_url), snapshot(store_url, audit=True)
     full_run = run_to_end(store_url, *args)
-    after = snapshot(store_url)
+    after, after_audited = snapshot(store_url), snapshot(store_url, audit=True)
     assert after != before, "the command wrote nothing: nothing to try"
+    if path_name in AUDITED:
+        assert len(after_audited["audit_log"]) == len(before_audited["audit_log"]) + 1
 
     rng = random.Random(f"{path_name}-{store_url.split(':')[0]}")
     outcomes = {"before": 0, "after": 0}
@@ -91,9 +101,11 @@ def test_sigkill_leaves_before_or_after(path_name: str, store_url: str, tmp_path
         time.sleep(rng.uniform(0.3, full_run))
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
-        state = snapshot(trial_url)
-        assert state in (before, after), f"trial {trial}: a half-written store after SIGKILL"
-        outcomes["before" if state == before else "after"] += 1
+        state = snapshot(trial_url, audit=True)
+        assert state in (before_audited, after_audited), (
+            f"trial {trial}: a half-written store (or a change without its audit record) after SIGKILL"
+        )
+        outcomes["before" if state == before_audited else "after"] += 1
         run_to_end(trial_url, *args)
         assert snapshot(trial_url) == after, f"trial {trial}: re-running did not complete the work once"
         run_to_end(trial_url, *args)
@@ -122,10 +134,10 @@ def _fresh(store_url: str, tmp_path: Path, trial: int) -> str:
 SIMULATED = "simulated"  # the labelled synthetic AIS scenario, ingested once per test into data_dir
 
 
-def content_state(url: str) -> Snapshot:
-    """``snapshot`` plus what a review changes: event statuses, and the decisions by content (their
-    ids and times are new on every run, so a decision counts by what it says, not by its key)."""
-    state = snapshot(url)
+def content_state(url: str, audit: bool = True) -> Snapshot:
+    """``snapshot`` with the audit log, plus what a review changes: event statuses, and the decisions
+    by content (their ids and times are new on every run, so a decision counts by what it says)."""
+    state = snapshot(url, audit=audit)
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -203,8 +215,10 @@ def test_sigkill_on_a_prepared_store_leaves_before_or_after(
             run_to_end(url, *args)
         assert content_state(url) == after, f"trial {trial}: re-running did not complete the work once"
         if path_name == "ais detect":  # detection is idempotent: a second run changes nothing
-            run_to_end(url, *args)
-            assert content_state(url) == after, f"trial {trial}: a second re-run changed the store"
+            run_to_end(url, *args)  # (which appends its own audit record)
+            assert content_state(url, audit=False) == content_state(full, audit=False), (
+                f"trial {trial}: a second re-run changed the store"
+            )
 
 
 # -- ais ingest: the Parquet store ------------------------------------------------------------
@@ -315,3 +329,84 @@ def test_an_interrupted_ais_ingest_is_invisible_and_a_replacement_is_all_or_noth
     assert result.replaced
     second = parquet_state(data_dir)
     assert second[0] == [result.sha256] and 0 < second[1] < first[1]
+
+
+def _differences(state: Snapshot, before: Snapshot, after: Snapshot) -> dict[str, str]:
+    """Row counts, in ``state``, before and after, of the tables the command changes (for a message)."""
+    return {
+        table: f"{len(state.get(table, []))} rows (before {len(rows)}, after {len(after.get(table, []))})"
+        for table, rows in before.items()
+        if rows != after.get(table)
+    }
+
+
+# -- SIGKILL at every commit: a change never lands without its audit record ---------------------
+
+KILL_AT_COMMIT = """
+import os, signal, sys
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+left = int(os.environ["WATCHFLOOR_TEST_KILL_AFTER_COMMIT"])
+
+@event.listens_for(Session, "after_commit")
+def _kill(session):
+    global left
+    left -= 1
+    if left == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+from watchfloor.cli.app import main
+sys.argv = ["watchfloor", *sys.argv[1:]]
+main()
+"""
+"""Runs the real command and SIGKILLs it right after its Nth committed transaction: the moments
+between two transactions, where a random delay rarely lands."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path_name", ["review", "ingest reports"])
+def test_sigkill_after_each_commit_never_leaves_a_change_without_its_audit_record(
+    path_name: str, store_url: str, tmp_path: Path
+) -> None:
+    """Found by this trial: the audit record was written in its own transaction after the write, so
+    a kill between the two left a review decision (or a stored report) with no record of who made
+    it. Now the record is part of the write's transaction (``Watchfloor.audited``)."""
+    open_store(store_url).close()
+    if path_name == "review":
+        run_to_end(store_url, "ingest", "reports", str(FOUNDING_REPORT))
+        engine = create_engine(store_url)
+        with engine.connect() as connection:
+            event_id = connection.execute(text("SELECT id FROM events ORDER BY id LIMIT 1")).scalar_one()
+        engine.dispose()
+        args: tuple[str, ...] = ("review", str(event_id), "confirm", "--why", "two independent sources agree")
+    else:
+        args = ("ingest", "reports", str(FOUNDING_REPORT))
+    before = content_state(store_url)
+    full = _clone(store_url, tmp_path, 99)
+    run_to_end(full, *args)
+    after = content_state(full)
+    assert len(after["audit_log"]) == len(before["audit_log"]) + 1
+
+    killed = 0
+    for commit in range(1, 40):
+        url = _clone(store_url, tmp_path, commit)
+        done = subprocess.run(
+            [sys.executable, "-c", KILL_AT_COMMIT, "--store", url, *args],
+            env={**os.environ, "WATCHFLOOR_TEST_KILL_AFTER_COMMIT": str(commit)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        state = content_state(url)
+        assert state in (before, after), (
+            f"killed after commit {commit}: a change without its audit record (or a half-written store): "
+            f"{_differences(state, before, after)}"
+        )
+        if done.returncode != -signal.SIGKILL:
+            assert done.returncode == 0, done.stderr
+            break  # the command finished before its commit number ``commit``: every boundary was tried
+        killed += 1
+    else:
+        pytest.fail("the command made more than 39 commits")
+    assert killed >= 1, "the command was never killed: nothing was tried"

@@ -10,15 +10,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from tests.assess.evidence_builder import EvidenceBuilder
 from tests.watch.conftest import Receiver, wait_for
+from watchfloor.assess.review import Decision
 from watchfloor.errors import StoreError
 from watchfloor.service.app import Watchfloor
-from watchfloor.service.watch import Job, JobResult, Watch, watch_status
+from watchfloor.service.watch import WATCH, Job, JobResult, Watch, watch_status
 from watchfloor.settings import Settings
 from watchfloor.store.ais import scan_positions
 from watchfloor.store.models import Alert, MaritimeEvent, WatchRun
@@ -341,3 +343,97 @@ def test_a_listed_vessel_on_the_live_stream_reaches_the_webhook(
     assert alert["kind"] == "listed_vessel_port_call" and alert["data"]["imo"] == 9179842
     assert alert["data"]["port"] == "rajin" and "us_ofac_sdn:37059" in alert["data"]["list_entries"]
     assert {"kind": "list_entry", "list_entry_key": "us_ofac_sdn:37059"} in alert["evidence"]
+
+
+def _plain(assessment: Any) -> dict[str, Any]:
+    data = dict(assessment.to_dict())
+    data.pop("computed_at")
+    return data
+
+
+def test_each_pass_updates_detection_and_assessment_as_a_full_recomputation_would(
+    service: Watchfloor, shared_data: Path, tmp_path: Path
+) -> None:
+    """Detection reads only the windows with new positions and the assessment takes only the new
+    evidence; after every pass both equal the full computation over what the store holds."""
+    from watchfloor.assess.assessment import assess
+    from watchfloor.maritime.detect import detect_store
+
+    def same_as_full(watch: Watch) -> None:
+        with service.session() as session:
+            full = assess(session)
+            stored = set(session.scalars(select(MaritimeEvent.id)))
+        assert watch.assessment is not None and _plain(watch.assessment) == _plain(full)
+        assert stored == {e.id for e in detect_store(service.data_dir).events}
+
+    watch = Watch(service)
+    _drop(service, shared_data / "ais" / DRIFT)
+    first = watch.run_once()
+    assert first["assess"] is not None and first["assess"].counts["mode"] == "full"
+    same_as_full(watch)
+
+    with service.session() as session:  # a day of reports arrives
+        builder = EvidenceBuilder(session)
+        event = builder.event("arms_transfer", "kp", "ru", "containers of artillery shells and munitions")
+        builder.claim(
+            event, builder.document(NIS, date(2024, 10, 18), "Yonhap News Agency"), NIS, "NIS", "kr"
+        )
+    second = watch.run_once()
+    assert second["detect"] is not None and second["detect"].counts.get("skipped") is True
+    assert second["assess"] is not None and second["assess"].counts["mode"] == "incremental"
+    same_as_full(watch)
+
+    with service.session() as session:  # an older report, and AIS of another day
+        builder = EvidenceBuilder(session)
+        builder.claim(
+            event, builder.document(KIRBY, date(2023, 10, 13), "Reuters"), KIRBY, "White House", "us"
+        )
+    _drop(service, shared_data / "ais" / "dma_aisabnormal_drift_538004030_2014-09-28.nmea.gz")
+    third = watch.run_once()
+    detect = third["detect"]
+    assert (
+        detect is not None
+        and detect.counts["windows_recomputed"] >= 1
+        and detect.counts["windows_reused"] >= 1
+    )
+    assert third["assess"] is not None and third["assess"].counts["mode"] == "incremental"
+    same_as_full(watch)
+
+    service.review(event, Decision.REJECT, "the shipments are not confirmed", WATCH)
+    fourth = watch.run_once()
+    assert fourth["assess"] is not None and fourth["assess"].counts["mode"] == "full"
+    same_as_full(watch)
+
+
+def test_a_new_list_version_rescreens_the_names_no_list_matched(service: Watchfloor, tmp_path: Path) -> None:
+    """A report names Kim Jong Un while the loaded list lacks him: no merge. When a version that
+    lists him is loaded, the next pass screens the name again and merges it, with its evidence."""
+    from watchfloor.graph.resolve import list_merges
+    from watchfloor.store.models import Mention
+
+    rows = (Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv").read_text()
+    first, second = tmp_path / "v1" / "sdn.csv", tmp_path / "v2" / "sdn.csv"
+    for path, text in ((first, "".join(rows.splitlines(True)[:4])), (second, rows)):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    service.load_lists([first])
+    text = "Kim Jong Un met the Russian delegation in Pyongyang."
+    with service.session() as session:
+        document = EvidenceBuilder(session).document(text, date(2024, 10, 20), "KCNA")
+        session.add(
+            Mention(
+                id="mention-kim", document_id=document, label="PERSON", text="Kim Jong Un", start=0, end=11
+            )
+        )
+    watch = Watch(service)
+    watch.run_once()
+    with service.session() as session:
+        assert [m for m in list_merges(session) if m.caption == "Kim Jong Un"] == []
+    service.load_lists([second])
+    results = watch.run_once()
+    assert results["assess"] is not None and results["assess"].counts["names_rescreened_merges"] == 1
+    with service.session() as session:
+        (kim,) = [m for m in list_merges(session) if m.caption == "Kim Jong Un"]
+    assert "KIM, Jong Un" in kim.into_caption and "when the lists changed" in kim.rule
+    assert {e.kind for e in kim.evidence} == {"document_span", "list_entry"}
+    assert Watch(service)._rescreen() == {}  # a restarted watch does not screen the same versions again

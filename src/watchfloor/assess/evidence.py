@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchfloor.assess.sources import IndependenceIndex
+from watchfloor.assess.independence import IndependenceIndex
 from watchfloor.graph.actors import canonical_actor
 from watchfloor.model.stance import Stance
 from watchfloor.store.models import Claim, Document, Event, MaritimeEvent, Provenance
@@ -254,7 +254,7 @@ def load_evidence(session: Session, as_of: date | None = None, *, since: datetim
 
     With ``since``, only what arrived after it: the claims of documents ingested later (with those
     documents and the events they tell) and the maritime events stored later. That is the delta
-    :meth:`watchfloor.assess.assessment.IncrementalAssessor.add` takes; reviews come through
+    :meth:`watchfloor.assess.incremental.IncrementalAssessor.add` takes; reviews come through
     ``review`` instead.
     """
     doc_query = select(Document)

@@ -105,3 +105,34 @@ def estimate(status: Status, best_reliability: str, best_credibility: int) -> tu
     if status is Status.SPECULATIVE:
         return Estimate.NOT_ASSESSABLE, "speculation only: no basis for a probability judgement"
     return Estimate.NOT_ASSESSABLE, "not observed in the evidence"
+
+
+class GradeMemo:
+    """:func:`grade_claim` under one grading, remembered by its arguments: an indicator's thousands
+    of claims fall into a few hundred combinations of grade, stance and hedging."""
+
+    def __init__(self, grading: Grading) -> None:
+        self.grading = grading
+        self._memo: dict[tuple[str | None, int | None, Stance, bool, bool], Grade] = {}
+
+    def __call__(
+        self,
+        *,
+        reliability: str | None,
+        extracted_credibility: int | None,
+        stance: Stance,
+        hedged: bool,
+        corroborated_elsewhere: bool,
+    ) -> Grade:
+        key = (reliability, extracted_credibility, stance, hedged, corroborated_elsewhere)
+        grade = self._memo.get(key)
+        if grade is None:
+            grade = self._memo[key] = grade_claim(
+                self.grading,
+                reliability=reliability,
+                extracted_credibility=extracted_credibility,
+                stance=stance,
+                hedged=hedged,
+                corroborated_elsewhere=corroborated_elsewhere,
+            )
+        return grade

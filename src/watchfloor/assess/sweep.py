@@ -3,7 +3,7 @@
 As the evidence date moves forward, claims are only ever added (reviews apply whatever the date),
 so the independent-source groups of an indicator are a union-find that only merges: each claim
 is added once, each group keeps its best claim and its lowest credibility, and the counts the
-status rule needs (:func:`watchfloor.assess.indicators.decide_status`) are kept up to date on
+status rule needs (:func:`watchfloor.assess.status.decide_status`) are kept up to date on
 every merge. The status after each date is exactly what evaluating the indicator on the evidence
 cut at that date gives; the tests compare the two on every fixture and on a random corpus.
 """
@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watchfloor.assess.evidence import ClaimRecord, EventRecord, MaritimeRecord
-from watchfloor.assess.indicators import base_grade, best_key, decide_status, match_maritime
+from watchfloor.assess.independence import IndependenceIndex
+from watchfloor.assess.matching import match_maritime
 from watchfloor.assess.policy import EvidenceRole, IndicatorSpec, Policy, Status
-from watchfloor.assess.sources import IndependenceIndex
+from watchfloor.assess.status import base_grade, best_key, decide_status
 from watchfloor.model.stance import Stance
 
 
@@ -157,7 +158,15 @@ class StatusTracker:
         self._settle(root, group)
 
     def set_maritime(self, records: list[MaritimeRecord]) -> None:
-        """The maritime records reported so far (every one, not only this indicator's)."""
+        """The maritime records reported so far (every one, not only this indicator's).
+
+        Each call holds every record of the one before and more (evidence only arrives), so where
+        all the indicator's matchers play one role a match, once found, stays: nothing is re-matched
+        after it (re-matching the pool on every day would grow with the square of the records).
+        """
+        roles = {m.role for m in self.spec.maritime}
+        if len(roles) == 1 and self.maritime_any:
+            return
         found: dict[str, EvidenceRole] = {}
         for matcher in self.spec.maritime:
             for match in match_maritime(matcher, records):

@@ -57,9 +57,9 @@ def users_add(
 ) -> None:
     """Create a user and print their API key (shown this once; only its hash is stored)."""
     service = Watchfloor.open()
-    with service.session() as session:
-        user, key = add_user(session, name, parse_role(role), created_by=service.settings.analyst)
-    service.audit(LOCAL, "users.add", user.name, {"role": user.role.value})
+    given = parse_role(role)
+    with service.audited(LOCAL, "users.add", name, {"role": given.value}), service.session() as session:
+        user, key = add_user(session, name, given, created_by=service.settings.analyst)
     service.close()
     if json_out:
         print_json({**user.to_dict(), "key": key})
@@ -92,9 +92,8 @@ def users_list(json_out: JsonOption = False) -> None:
 def users_rotate(name: Annotated[str, typer.Argument()], json_out: JsonOption = False) -> None:
     """Give a user a new key; the old one stops working at once."""
     service = Watchfloor.open()
-    with service.session() as session:
+    with service.audited(LOCAL, "users.rotate", name), service.session() as session:
         user, key = rotate_key(session, name)
-    service.audit(LOCAL, "users.rotate", name)
     service.close()
     if json_out:
         print_json({**user.to_dict(), "key": key})
@@ -107,8 +106,7 @@ def users_rotate(name: Annotated[str, typer.Argument()], json_out: JsonOption = 
 def users_disable(name: Annotated[str, typer.Argument()]) -> None:
     """Stop a user's key from working (their audit trail stays)."""
     service = Watchfloor.open()
-    with service.session() as session:
+    with service.audited(LOCAL, "users.disable", name), service.session() as session:
         disable_user(session, name)
-    service.audit(LOCAL, "users.disable", name)
     service.close()
     console.print(f"user {name} disabled")

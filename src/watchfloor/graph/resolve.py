@@ -493,6 +493,51 @@ def resolve(session: Session, index: Any = None) -> ResolutionReport:
     return report
 
 
+def rescreen_names(session: Session, index: Any) -> ResolutionReport:
+    """Screen again, against ``index`` (the lists as they are now), the names from reports that no
+    list entry matched: what a new list version adds is found without waiting for a new mention.
+
+    The same rule and threshold as :func:`resolve` (``NAME_MATCH_MIN_SCORE``), evidence the
+    entity's first mention; merges an analyst undid stay undone (:func:`merge` refuses them).
+    """
+    from watchfloor.screen.score import Query, screen
+
+    report = ResolutionReport()
+    graph = _Graph(session, report)
+    names = session.scalars(
+        select(Entity)
+        .where(Entity.merged_into.is_(None), Entity.schema.in_(("Person", "Organization", "Vessel")))
+        .order_by(Entity.id)
+    )
+    for entity in [e for e in names if (e.data or {}).get("source") == "report"]:
+        mention = session.scalars(
+            select(Mention).where(Mention.entity_id == entity.id).order_by(Mention.id).limit(1)
+        ).first()
+        if mention is None:
+            continue
+        matches = screen(Query(name=mention.text, schema=Schema(entity.schema)), index, limit=3)
+        good = [m for m in matches if m.match and m.score >= NAME_MATCH_MIN_SCORE]
+        listed = graph.list_entity(good[0].key) if good else None
+        if listed is None:
+            continue
+        best = good[0]
+        merge(
+            session,
+            entity,
+            listed,
+            f"name {mention.text!r} matches list entry {best.caption!r} (score {best.score:.2f}) "
+            f"when the lists changed: {best.explanation.summary}",
+            [
+                MergeEvidence("document_span", mention.document_id, mention.start, mention.end, mention.text),
+                MergeEvidence("list_entry", list_entry_key=best.key),
+            ],
+            strong=best.score >= 0.97,
+            report=report,
+        )
+    session.flush()
+    return report
+
+
 def list_merges(session: Session, include_undone: bool = False) -> list[MergeView]:
     """Every merge with its rule and evidence (undone ones too, on request)."""
     evidence: dict[str, list[MergeEvidence]] = defaultdict(list)

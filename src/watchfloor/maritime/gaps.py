@@ -94,7 +94,11 @@ def stitch_endpoints(parts: list[pl.DataFrame], cfg: DetectionConfig) -> pl.Data
     """Transitions between partitions: a vessel's last row in one, its first in the next."""
     if not parts:
         return pl.DataFrame(schema=_transition_schema())
-    ends = pl.concat(parts).sort(["mmsi", "ts", "src_file", "src_line"])
+    # In partition order, and in each partition its first row before its last: positions with the
+    # same time are in the partition's own order, so sorting them by time alone could pair the
+    # wrong two (found on the NOAA file, where ships report several positions in one second).
+    numbered = [p.with_columns(pl.lit(i, pl.Int32).alias("_part")) for i, p in enumerate(parts)]
+    ends = pl.concat(numbered).sort(["mmsi", "_part", "last", "ts"], maintain_order=True).drop("_part")
     prev = {
         c: pl.col(c).shift(1) for c in ["mmsi", "ts", "lat", "lon", "src_file", "src_line", "port", "last"]
     }

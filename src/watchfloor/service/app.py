@@ -13,12 +13,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from watchfloor.assess.assessment import Assessment
 from watchfloor.assess.review import Decision
@@ -43,6 +45,60 @@ from watchfloor.store.models import ListVersion
 
 LOCAL = Principal("local", Role.ADMIN)
 """The person at the command line: the store's owner, cleared for everything."""
+
+
+@dataclass
+class _PendingAudit:
+    """The audit record of the operation running in this thread, until a transaction carries it."""
+
+    principal: Principal
+    action: str
+    target: str
+    detail: dict[str, Any]
+    committed: bool = False
+
+
+_PENDING: ContextVar[_PendingAudit | None] = ContextVar("watchfloor_pending_audit", default=None)
+_WROTE = "watchfloor_wrote"  # Session.info key: this transaction has written something
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_flush")
+def _note_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _audit_with_the_write(session: Session) -> None:
+    """The first transaction of an audited operation that writes carries its audit record, so a
+    crash leaves both the change and its record, or neither (never a change without audit)."""
+    pending = _PENDING.get()
+    if pending is None or pending.committed:
+        return
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        record_audit(session, pending.principal, pending.action, pending.target, pending.detail)
+        session.flush()
+        session.info["watchfloor_audit"] = pending
+
+
+@event.listens_for(Session, "after_commit")
+def _audit_committed(session: Session) -> None:
+    pending = session.info.pop("watchfloor_audit", None)
+    if isinstance(pending, _PendingAudit):
+        pending.committed = True
+    session.info.pop(_WROTE, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _audit_rolled_back(session: Session) -> None:
+    session.info.pop("watchfloor_audit", None)
+    session.info.pop(_WROTE, None)
 
 
 class Watchfloor:
@@ -75,9 +131,26 @@ class Watchfloor:
     def audit(
         self, principal: Principal, action: str, target: str, detail: dict[str, Any] | None = None
     ) -> None:
-        """Record a write made on behalf of ``principal`` (its own transaction, after the write)."""
+        """Record an action made on behalf of ``principal`` that wrote nothing else to the store (its
+        own transaction). Store writes use :meth:`audited`, which joins the write's transaction."""
         with self.store.session() as session:
             record_audit(session, principal, action, target, detail)
+
+    @contextmanager
+    def audited(
+        self, principal: Principal, action: str, target: str, detail: dict[str, Any] | None = None
+    ) -> Iterator[None]:
+        """Run a write with its audit record in the same transaction as the write (the first one that
+        writes, when the operation has several). An operation that wrote nothing to the store (an
+        AIS ingest goes to Parquet) still gets its record, in a transaction of its own afterwards."""
+        pending = _PendingAudit(principal, action, target, detail or {})
+        token = _PENDING.set(pending)
+        try:
+            yield
+        finally:
+            _PENDING.reset(token)
+        if not pending.committed:
+            self.audit(principal, action, target, pending.detail)
 
     # --- the store ------------------------------------------------------------------------------
 
@@ -103,11 +176,10 @@ class Watchfloor:
         progress: Callable[[int], None] | None = None,
     ) -> list[LoadResult]:
         """Load list files (all or nothing) and make them the active versions."""
-        results = list_ops.load_lists(self.store, paths, progress)
-        self.audit(
-            principal, "lists.load", ", ".join(r.source for r in results), {"files": [str(p) for p in paths]}
-        )
-        return results
+        with self.audited(
+            principal, "lists.load", ", ".join(p.name for p in paths), {"files": [str(p) for p in paths]}
+        ):
+            return list_ops.load_lists(self.store, paths, progress)
 
     def loaded_lists(self) -> list[LoadedList]:
         return list_ops.loaded(self.store)
@@ -181,11 +253,11 @@ class Watchfloor:
     ) -> report_ops.ReportIngest:
         """Extract and store reports with their events and claims (a stored text is skipped, but
         takes the date, source and ``grade`` given this time)."""
-        outcome = report_ops.ingest_reports(
-            self.store, reports, processes=processes, progress=progress, grade=grade
-        )
-        self.audit(principal, "ingest.reports", f"{len(reports)} reports", outcome.summary())
-        return outcome
+        detail = {"reports": [r.origin for r in reports], "grade": grade}
+        with self.audited(principal, "ingest.reports", f"{len(reports)} reports", detail):
+            return report_ops.ingest_reports(
+                self.store, reports, processes=processes, progress=progress, grade=grade
+            )
 
     # --- AIS ------------------------------------------------------------------------------------
 
@@ -195,15 +267,14 @@ class Watchfloor:
 
     def ingest_ais(self, paths: Sequence[Path], principal: Principal = LOCAL) -> list[Any]:
         """Read AIS files into the Parquet store (files already ingested are skipped)."""
-        results = [maritime_ops.ingest_ais(p, self.data_dir) for p in maritime_ops.expand_ais_paths(paths)]
-        self.audit(principal, "ingest.ais", f"{len(results)} files", {"files": [r.path for r in results]})
-        return results
+        files = maritime_ops.expand_ais_paths(paths)
+        with self.audited(principal, "ingest.ais", f"{len(files)} files", {"files": [str(p) for p in files]}):
+            return [maritime_ops.ingest_ais(p, self.data_dir) for p in files]
 
     def detect(self, principal: Principal = LOCAL) -> Any:
         """Detect maritime events over the whole Parquet store and save them with their list links."""
-        result = maritime_ops.run_detection(self.store, self.data_dir)
-        self.audit(principal, "ais.detect", f"{len(result.events)} events", {"counts": result.counts})
-        return result
+        with self.audited(principal, "ais.detect", str(self.data_dir)):
+            return maritime_ops.run_detection(self.store, self.data_dir)
 
     # --- resolution, assessment, review, brief --------------------------------------------------
 
@@ -224,9 +295,8 @@ class Watchfloor:
         """Confirm or reject an event or merge as ``principal``; the assessment is recomputed."""
         analyst = self.settings.analyst if principal is LOCAL else principal.user
         subject_id = assessment_ops.resolve_subject_id(self.store, subject_id)
-        result = assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
-        self.audit(principal, "review", subject_id, {"decision": decision.value, "why": why})
-        return result
+        with self.audited(principal, "review", subject_id, {"decision": decision.value, "why": why}):
+            return assessment_ops.review_subject(self.store, subject_id, decision, why, analyst)
 
     def brief(self, out: Path, as_of: date | None = None, *, pdf: bool = False) -> BriefResult:
         return assessment_ops.brief(self.store, out, as_of, pdf=pdf)

@@ -91,17 +91,19 @@ def resolve_subject_id(store: Store, given: str) -> str:
 def review_subject(store: Store, subject_id: str, decision: Decision, why: str, analyst: str) -> ReviewResult:
     """Confirm or reject an event or a merge (append-only), then reassess and raise alerts."""
     subject_id = resolve_subject_id(store, subject_id)
+    # One transaction: the decision, the alerts it raises (and the audit record, Watchfloor.audited),
+    # so a crash leaves all of them or none (found by the SIGKILL-after-each-commit trial).
     with store.session() as session:
         assessor = IncrementalAssessor.from_store(session)
         before = assessor.assessment.current_stage
         outcome = review(session, subject_id, decision, why, analyst)
-    if outcome.subject_kind == "event":
-        # Only the indicators the reviewed events match are recomputed (equal to a full assessment).
-        after = assessor.review(outcome.affected, decision.event_status)
-        with store.session() as session:
-            raised = [a.title for a in raise_alerts(session, after)]
-    else:
-        after, raised = assess_store(store, None)
+        if outcome.subject_kind == "event":
+            # Only the indicators the reviewed events match are recomputed (equal to a full assessment).
+            after = assessor.review(outcome.affected, decision.event_status)
+        else:
+            session.flush()
+            after = assess(session, None)
+        raised = [a.title for a in raise_alerts(session, after)]
     with store.session() as session:
         log = audit_log(session, subject_id)
     stage = after.current_stage

@@ -5,10 +5,14 @@ Jobs, each on its own interval (``Settings.watch_schedule``), run one at a time 
 - ``lists`` (only when ``Settings.watch_lists`` names some): download the official lists and swap
   them in atomically (a failed download keeps the previous version; the run records the error);
 - ``ais_inbox``: take the AIS files dropped in the inbox (:mod:`watchfloor.watch.inbox`);
-- ``detect``: detect maritime events when the AIS store changed since the last detection;
-- ``assess``: resolve (which links names to the lists again when a list changed) and assess when
-  the evidence changed since the last assessment, raising alerts (today through
-  ``service.assessment.assess_store``, a full recomputation);
+- ``detect``: detect maritime events when the AIS store or the lists changed since the last
+  detection, reading only the time windows with new positions
+  (:class:`~watchfloor.maritime.incremental.IncrementalDetector`) and writing only new or changed
+  events;
+- ``assess``: resolve (which links new names to the lists) and assess when the evidence changed
+  since the last assessment, raising alerts: an :class:`~watchfloor.assess.assessment.IncrementalAssessor`
+  held between runs takes what arrived since its last read (a full assessment after a start,
+  a review or a maritime event changed in place);
 - ``deliver``: send the alerts owed to subscriptions (:mod:`watchfloor.watch.delivery`).
 
 A job that finds new input makes the next one due at once, so a planted file reaches a webhook in
@@ -29,16 +33,21 @@ a lock file in ``data_dir`` keeps a second one out.
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import update
 
+from watchfloor.assess.alerts import raise_alerts
+from watchfloor.assess.assessment import Assessment, IncrementalAssessor
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.lists import update_lists
@@ -54,6 +63,10 @@ from watchfloor.watch.inbox import Inbox
 from watchfloor.watch.log import log_event
 from watchfloor.watch.stream import NmeaStream, StreamAddress, StreamCounters, StreamSink
 from watchfloor.watch.subscriptions import load_subscriptions
+
+if TYPE_CHECKING:
+    from watchfloor.maritime.incremental import IncrementalDetector
+    from watchfloor.maritime.links import VesselListIndex
 
 WATCH = Principal("watch", Role.ANALYST)
 """Who the audit log says made the watch's writes."""
@@ -168,7 +181,7 @@ class Watch:
             known = ", ".join(s.value for s in ListSource)
             raise ConfigError(f"watch_lists: {exc} (known: {known})") from None
         if self.list_sources:
-            self.add_job(Job("lists", float(intervals["lists"]), self._lists_job, "assess"))
+            self.add_job(Job("lists", float(intervals["lists"]), self._lists_job, "detect"))
         for name, run, feeds in (
             ("ais_inbox", self._inbox_job, "detect"),
             ("detect", self._detect_job, "assess"),
@@ -181,6 +194,13 @@ class Watch:
         self.stop_event = threading.Event()
         self.running = False
         self._lock = WatchLock(self.data_dir / "watch.lock")
+        self._detector: IncrementalDetector | None = None
+        self._saved_events: dict[str, str] = {}
+        self._list_index: tuple[list[str], VesselListIndex] | None = None
+        self._assessor: IncrementalAssessor | None = None
+        self._since: datetime | None = None
+        self._assessed_reviews = -1
+        self._assess_full = False
 
     def add_job(self, job: Job, before: str | None = None) -> None:
         """Schedule one more job (run before ``before`` in a pass, or last)."""
@@ -260,18 +280,59 @@ class Watch:
         outcome = self.inbox.sweep(ingest)
         return JobResult(outcome.counts(), outcome.new_data or bool(outcome.resumed))
 
+    def _lists_stamp(self) -> list[str]:
+        """The active list versions: a change means vessels must be linked to the lists again."""
+        from watchfloor.service.lists import loaded
+
+        return sorted(f"{item.source}:{item.version_id}" for item in loaded(self.service.store))
+
     def _detect_job(self) -> JobResult:
+        """Detection on what changed: only the time windows with new positions are read again
+        (:class:`~watchfloor.maritime.incremental.IncrementalDetector`, equal to a full pass), and
+        only new or changed events are written. A list change links every event again."""
+        from watchfloor.maritime.detect import Detectors
+        from watchfloor.maritime.incremental import IncrementalDetector
+        from watchfloor.service.maritime import list_index
+
         fingerprint = ais_fingerprint(self.data_dir)
+        lists = self._lists_stamp()
         with self.service.session() as session:
             last = state.get_state(session, "detect")
-        if fingerprint["parts"] == 0 or last.get("fingerprint") == fingerprint:
+        if fingerprint["parts"] == 0 or (
+            last.get("fingerprint") == fingerprint and last.get("lists") == lists
+        ):
             return JobResult({"skipped": True, "parts": fingerprint["parts"]})
-        result = self.service.detect(WATCH)
+        if self._detector is None:
+            self._detector = IncrementalDetector(self.data_dir, Detectors.load())
+            self._saved_events = stored_event_digests(self.service)
+        if self._list_index is None or self._list_index[0] != lists:
+            self._list_index = (lists, list_index(self.service.store))
+        run = self._detector.update(self._list_index[1])
+        digests = {event.id: event_digest(event.to_dict()) for event in run.result.events}
+        write = [e for e in run.result.events if self._saved_events.get(e.id) != digests[e.id]]
+        updated = sum(1 for e in write if e.id in self._saved_events)
+        if write:
+            from watchfloor.store.maritime import save_events
+
+            save_events(self.service.store, write)
+            self._saved_events.update((e.id, digests[e.id]) for e in write)
+        if updated:
+            self._assess_full = True  # a stored maritime event changed in place: reassess in full
+        counts = {
+            "events": len(run.result.events),
+            "new": len(write) - updated,
+            "updated": updated,
+            **run.counts(),
+            **run.result.counts,
+        }
+        self.service.audit(WATCH, "ais.detect", f"{len(run.result.events)} events", {"counts": counts})
         with self.service.session() as session:
-            state.put_state(session, "detect", {"fingerprint": fingerprint, "events": len(result.events)})
-        return JobResult(
-            {"events": len(result.events), **{f"{k}": v for k, v in result.counts.items()}}, True
-        )
+            state.put_state(
+                session,
+                "detect",
+                {"fingerprint": fingerprint, "lists": lists, "events": len(run.result.events)},
+            )
+        return JobResult(counts, bool(write) or last.get("lists") != lists)
 
     def _evidence_fingerprint(self) -> dict[str, Any]:
         counts = {
@@ -287,14 +348,76 @@ class Watch:
             last = state.get_state(session, "assess")
         if last.get("fingerprint") == fingerprint:
             return JobResult({"skipped": True})
-        assessment, raised = self.service.assess(alerts=True, resolve=True)
+        self.service.resolve()  # links new names and vessels (to the lists when they are loaded)
+        rescreen = self._rescreen()
+        assessment, mode = self._assessment()
+        with self.service.session() as session:
+            raised = [a.title for a in raise_alerts(session, assessment)]
         fingerprint = self._evidence_fingerprint()  # resolution may have merged entities
         stage = assessment.current_stage
         with self.service.session() as session:
             state.put_state(session, "assess", {"fingerprint": fingerprint, "stage": stage.level})
         for title in raised:
             log_event("alert.raised", title=title)
-        return JobResult({"stage": stage.level, "stage_name": stage.name, "alerts_raised": len(raised)}, True)
+        counts = {
+            "stage": stage.level,
+            "stage_name": stage.name,
+            "alerts_raised": len(raised),
+            "mode": mode,
+            "indicators_recomputed": len(self._assessor.recomputed) if self._assessor else 0,
+            **rescreen,
+        }
+        return JobResult(counts, True)
+
+    def _rescreen(self) -> dict[str, int]:
+        """After a list changed, the report names no list matched are screened again against
+        the new versions (:func:`watchfloor.graph.resolve.rescreen_names`). The versions screened
+        are kept under ``watch_state`` ``rescreen`` after the merges are stored, so a crash in
+        between screens them again (a merge already made is not made twice)."""
+        from watchfloor.graph.resolve import rescreen_names
+        from watchfloor.service.screening import index_from_store
+
+        lists = self._lists_stamp()
+        with self.service.session() as session:
+            done = state.get_state(session, "rescreen").get("lists")
+        if not lists or done == lists:
+            return {}
+        index = index_from_store(self.service.store)
+        with self.service.session() as session:
+            report = rescreen_names(session, index)
+        with self.service.session() as session:
+            state.put_state(session, "rescreen", {"lists": lists, "merges": report.merges_made})
+        log_event("names.rescreened", lists=lists, merges=report.merges_made)
+        return {"names_rescreened_merges": report.merges_made}
+
+    def _assessment(self) -> tuple[Assessment, str]:
+        """The assessment now: the held :class:`IncrementalAssessor` brought up to date with what
+        arrived since its last read, or a full one when that cannot be exact (first run after a
+        start, a review, a maritime event changed in place, or rows the delta missed)."""
+        counts = self.service.counts()
+        read_at = state.now()  # before reading: what is stored while we read is in the next delta
+        reviews = counts.get("reviews", 0)
+        mode = "incremental"
+        assessor = self._assessor
+        if assessor is None or self._assess_full or reviews != self._assessed_reviews or self._since is None:
+            mode = "full"
+        else:
+            with self.service.session() as session:
+                assessment = assessor.update_from_store(session, self._since)
+            if not _holds_all(assessment, counts):
+                mode = "full (the delta missed rows)"
+        if mode != "incremental":
+            with self.service.session() as session:
+                assessor = IncrementalAssessor.from_store(session)
+        assert assessor is not None
+        self._assessor, self._since, self._assessed_reviews = assessor, read_at, reviews
+        self._assess_full = False
+        return assessor.assessment, mode
+
+    @property
+    def assessment(self) -> Assessment | None:
+        """The assessment the ``assess`` job holds (None before its first run in this process)."""
+        return self._assessor.assessment if self._assessor is not None else None
 
     def _subscriptions_stamp(self) -> int | None:
         path = self.settings.watch_subscriptions_file
@@ -455,6 +578,33 @@ class Watch:
             now = time.monotonic()
             summary["next_due_s"] = {j.name: round(max(0.0, j.next_due - now), 1) for j in self.jobs.values()}
         return summary
+
+
+def _holds_all(assessment: Assessment, counts: dict[str, int]) -> bool:
+    """Whether an assessment read every claim and maritime event the store held before it read."""
+    seen = assessment.counts
+    claims = seen["claims"] + seen["synthetic_claims_ignored"]
+    maritime = seen["maritime_events"] + seen["synthetic_maritime_ignored"]
+    return claims >= counts.get("claims", 0) and maritime >= counts.get("maritime_events", 0)
+
+
+def event_digest(data: Any) -> str:
+    """A digest of a maritime event as stored (its JSON), to write only events that changed."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_event_digests(service: Watchfloor) -> dict[str, str]:
+    """The digest of every maritime event the store holds (what a restarted watch compares with)."""
+    from sqlalchemy import select
+
+    from watchfloor.store.models import MaritimeEvent
+
+    with service.session() as session:
+        return {
+            row.id: event_digest(row.data)
+            for row in session.execute(select(MaritimeEvent.id, MaritimeEvent.data))
+        }
 
 
 def watch_status(service: Watchfloor) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from watchfloor.assess.sources import TEXT_PREFIX, IndependenceIndex, _norm
+from watchfloor.assess.independence import TEXT_PREFIX, IndependenceIndex, _norm
 
 ROOT = Path(__file__).resolve().parents[2]
 FOUNDING = ROOT.parent / "shared" / "data" / "reports" / "ap_2024-10-29_dprk_troops_kursk.txt"
