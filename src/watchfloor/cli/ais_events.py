@@ -180,37 +180,3 @@ def _count(values: Any) -> dict[str, int]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return counts
-
-
-def demo_step(store: Store, out: Console) -> dict[str, Any]:
-    """Demo: simulate a scenario, ingest it, detect, and print the events with a listed vessel.
-
-    Links use the lists already loaded in ``store`` (the lists step runs first). The scenario
-    and its Parquet store live in a fixed folder beside the store, so that a second run reads the
-    same files, finds the same events (their ids include the files they rest on) and stores
-    nothing twice.
-    """
-    from watchfloor.maritime.scenario import generate, score
-
-    folder = (store.path.parent if store.path else Path.cwd()) / "watchfloor-demo-ais"
-    scenario = generate()
-    csv_path, _ = scenario.write(folder / "scenario")
-    ingest = maritime_ops.ingest_ais(csv_path, folder / "data")
-    result = run_detection(store, folder / "data")
-    listed = [e for e in result.events if e.listed]
-    graded = score([e.to_dict() for e in result.events], scenario.truth)
-    out.print(
-        f"[bold]AIS[/] [yellow]SYNTHETIC[/] scenario: {ingest.report.positions:,} positions ingested, "
-        f"{len(result.events)} events ({', '.join(f'{k} {v}' for k, v in sorted(result.counts.items()))}); "
-        f"planted events found {graded.found}/{graded.expected}, false {len(graded.false_events)}"
-    )
-    print_events(listed, f"{len(listed)} events involving listed vessels", out)
-    return {
-        "synthetic": True,
-        "positions": ingest.report.positions,
-        "counts": result.counts,
-        "listed_events": len(listed),
-        "recall": graded.recall,
-        "false_events": len(graded.false_events),
-        "listed_vessels": sorted({link.caption for e in listed for link in e.links if link.strong}),
-    }

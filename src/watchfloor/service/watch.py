@@ -55,7 +55,7 @@ from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
 from watchfloor.sources.feeds import FeedState, poll_feed
 from watchfloor.sources.lists.records import ListSource
-from watchfloor.store.ais import POSITIONS, STATIC, store_root
+from watchfloor.store.ais import POSITIONS, STATIC, AisStore, store_root
 from watchfloor.store.models import WatchRun
 from watchfloor.watch import state
 from watchfloor.watch.delivery import Deliverer, DeliveryPolicy, SmtpServer
@@ -303,7 +303,7 @@ class Watch:
         ):
             return JobResult({"skipped": True, "parts": fingerprint["parts"]})
         if self._detector is None:
-            self._detector = IncrementalDetector(self.data_dir, Detectors.load())
+            self._detector = IncrementalDetector(AisStore(self.data_dir), Detectors.load())
             self._saved_events = stored_event_digests(self.service)
         if self._list_index is None or self._list_index[0] != lists:
             self._list_index = (lists, list_index(self.service.store))

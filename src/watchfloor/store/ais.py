@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -296,3 +296,37 @@ class AisStore:
     def static(self) -> pl.LazyFrame:
         """All stored static/voyage rows."""
         return scan_static(self.data_dir)
+
+    def parts(self) -> list[tuple[str, int, int]]:
+        """The visible position parts (path under the positions folder, bytes, change time in ns), in the
+        order a scan of the store reads them: a :class:`watchfloor.maritime.incremental.PartSource`."""
+        visible = {str(m.get("sha256", ""))[:16] for m in ingested(self.data_dir)}
+        root = store_root(self.data_dir) / POSITIONS
+        out: list[tuple[str, int, int]] = []
+        for folder in sorted(root.glob("day=*")):
+            for part in sorted(folder.glob("*.parquet")):
+                if part.name[:16] not in visible:
+                    continue
+                try:
+                    info = part.stat()
+                except OSError:  # replaced while we looked: the next update sees the new one
+                    continue
+                out.append((f"{folder.name}/{part.name}", info.st_size, info.st_mtime_ns))
+        return out
+
+    def _scan_parts(self, keys: Iterable[tuple[str, int, int]]) -> pl.LazyFrame:
+        root = store_root(self.data_dir) / POSITIONS
+        frame = pl.scan_parquet([root / key[0] for key in keys], hive_partitioning=False)
+        return frame.select([pl.col(name).cast(dtype) for name, dtype in POSITION_SCHEMA.items()])
+
+    def part_range(self, key: tuple[str, int, int]) -> tuple[datetime, datetime] | None:
+        """The first and last position time of one part; None when it holds none."""
+        got = self._scan_parts([key]).select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi"))
+        row = got.collect()
+        lo, hi = row.item(0, "lo"), row.item(0, "hi")
+        return None if lo is None else (lo, hi)
+
+    def read_parts(self, keys: Iterable[tuple[str, int, int]], lo: datetime, hi: datetime) -> pl.DataFrame:
+        """The positions of the given parts with ``lo <= ts < hi``."""
+        scan = self._scan_parts(keys)
+        return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
