@@ -111,14 +111,29 @@ def pair_stage(bk: pl.DataFrame, det: Detectors, band: tuple[float, float] | Non
     return encounter_pieces(close_pairs(bk, det.cfg, band), det.cfg)
 
 
+StaticPart = tuple[list[MaritimeEvent], dict[int, dict[str, set[str]]]]
+
+
+def static_part(static: pl.DataFrame | pl.LazyFrame | None, cfg: DetectionConfig) -> StaticPart:
+    """The identity events and each vessel's identities from the static rows (what ``finish`` adds)."""
+    frame = static if static is not None else pl.DataFrame(schema=STATIC_SCHEMA)
+    return static_identity_events(frame, cfg), vessel_identities(frame)
+
+
 def finish(
     parts: list[WindowPieces],
     pair_parts: list[pl.DataFrame],
     static: pl.DataFrame | pl.LazyFrame | None,
     det: Detectors,
     lists: Iterable[ListEntry] | VesselListIndex | None = None,
+    *,
+    static_events: StaticPart | None = None,
 ) -> DetectionResult:
-    """Stitch all pieces into events, add identity events and sanctions links, sort."""
+    """Stitch all pieces into events, add identity events and sanctions links, sort.
+
+    ``static_events``: :func:`static_part` of ``static`` computed before (the incremental
+    detector keeps it while no static row arrives); the events in it are changed here.
+    """
     parts = sorted(parts, key=lambda p: p.window)
     cfg = det.cfg
     inner = [p.transitions for p in parts if p.transitions.height]
@@ -138,9 +153,8 @@ def finish(
     events += loitering_events([p.loitering for p in parts], cfg)
     events += port_visit_events([p.port_visits for p in parts], cfg, det.ports)
     events += encounter_events(pair_parts, cfg)
-    static_frame = static if static is not None else pl.DataFrame(schema=STATIC_SCHEMA)
-    events += static_identity_events(static_frame, cfg)
-    identities = vessel_identities(static_frame)
+    identity_events, identities = static_part(static, cfg) if static_events is None else static_events
+    events += identity_events
     for event in events:
         mmsis = [*event.mmsis, *(int(m) for m in event.details.get("mmsis", []) if int(m) not in event.mmsis)]
         event.details["vessels"] = {

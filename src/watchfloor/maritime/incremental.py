@@ -20,6 +20,7 @@ it, and only those parts are read to rebuild it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,10 +31,12 @@ import polars as pl
 from watchfloor.maritime.detect import (
     DetectionResult,
     Detectors,
+    StaticPart,
     WindowPieces,
     finish,
     pair_stage,
     process_window,
+    static_part,
     window_bounds,
     window_of,
 )
@@ -89,6 +92,10 @@ class PartSource(Protocol):
         """The positions (``TRACK_COLUMNS``) of the given parts with ``lo <= ts < hi``."""
         ...
 
+    def static_parts(self) -> list[PartKey]:
+        """The visible static/voyage parts, in the order a scan of the store reads them."""
+        ...
+
     def static(self) -> pl.LazyFrame:
         """All static/voyage rows."""
         ...
@@ -110,6 +117,7 @@ class IncrementalDetector:
             raise ValueError("window_hours must be a whole number of encounter buckets")
         self._held: dict[int, _Held] = {}
         self._ranges: dict[PartKey, tuple[datetime, datetime] | None] = {}
+        self._static: tuple[list[PartKey], StaticPart] | None = None
 
     def _range(self, key: PartKey) -> tuple[datetime, datetime] | None:
         if key not in self._ranges:
@@ -163,5 +171,10 @@ class IncrementalDetector:
         kept = [h for _, h in sorted(self._held.items()) if h.pieces is not None]
         parts = [h.pieces for h in kept if h.pieces is not None]
         pair_parts = [h.pairs for h in kept if h.pairs is not None]
-        result = finish(parts, pair_parts, self.source.static(), det, lists)
+        static_parts = self.source.static_parts()
+        if self._static is None or self._static[0] != static_parts:
+            self._static = (static_parts, static_part(self.source.static(), det.cfg))
+        held_events, identities = self._static[1]
+        fresh = (copy.deepcopy(held_events), identities)  # finish adds details and links to them
+        result = finish(parts, pair_parts, None, det, lists, static_events=fresh)
         return IncrementalRun(result, recomputed, len(now) - len(recomputed), len(dropped))

@@ -297,11 +297,11 @@ class AisStore:
         """All stored static/voyage rows."""
         return scan_static(self.data_dir)
 
-    def parts(self) -> list[tuple[str, int, int]]:
-        """The visible position parts (path under the positions folder, bytes, change time in ns), in the
-        order a scan of the store reads them: a :class:`watchfloor.maritime.incremental.PartSource`."""
+    def parts(self, kind: str = POSITIONS) -> list[tuple[str, int, int]]:
+        """The visible parts of ``kind`` (path under its folder, bytes, change time in ns), in the order a
+        scan of the store reads them: a :class:`watchfloor.maritime.incremental.PartSource`."""
         visible = {str(m.get("sha256", ""))[:16] for m in ingested(self.data_dir)}
-        root = store_root(self.data_dir) / POSITIONS
+        root = store_root(self.data_dir) / kind
         out: list[tuple[str, int, int]] = []
         for folder in sorted(root.glob("day=*")):
             for part in sorted(folder.glob("*.parquet")):
@@ -313,6 +313,10 @@ class AisStore:
                     continue
                 out.append((f"{folder.name}/{part.name}", info.st_size, info.st_mtime_ns))
         return out
+
+    def static_parts(self) -> list[tuple[str, int, int]]:
+        """The visible static/voyage parts, in scan order."""
+        return self.parts(STATIC)
 
     def _scan_parts(self, keys: Iterable[tuple[str, int, int]]) -> pl.LazyFrame:
         root = store_root(self.data_dir) / POSITIONS
