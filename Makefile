@@ -27,6 +27,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports  # the one-way import graph: [tool.importlinter] in pyproject.toml
 
 typecheck: install
 	$(BIN)/mypy src

@@ -331,6 +331,7 @@ def section_live(rate: float, seconds: float, folder: Path, template: Path) -> d
     from watchfloor.service.app import Watchfloor
     from watchfloor.service.watch import Watch
     from watchfloor.settings import load_settings
+    from watchfloor.store.ais import AisStore
     from watchfloor.store.models import WatchRun
 
     received: dict[str, float] = {}
@@ -420,7 +421,7 @@ def section_live(rate: float, seconds: float, folder: Path, template: Path) -> d
     seconds_each = [(r.finished_at - r.started_at).total_seconds() for r in working]
     recomputed = [int((r.counts or {}).get("windows_recomputed", 0)) for r in working]
     started = time.perf_counter()
-    full = detect_store(settings.data_dir)
+    full = detect_store(AisStore(settings.data_dir))
     full_s = time.perf_counter() - started
     later = seconds_each[1:]
     last = sum(later) / len(later) if later else None

@@ -70,14 +70,14 @@ def test_demo_step_prints_the_simulated_story_and_links_no_real_ship(
 
     from rich.console import Console
 
-    from watchfloor.cli.ais_events import demo_step
+    from watchfloor.cli.demo import ais_step
     from watchfloor.store import open_store
     from watchfloor.store.lists import load_paths
 
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
     load_paths(store, [shared_data / "sanctions" / "ofac" / "sdn_2024-05-03.csv"])
     out = StringIO()
-    summary = demo_step(store, Console(file=out, width=200))
+    summary = ais_step(store, Console(file=out, width=200))
     assert summary["synthetic"] is True
     assert summary["recall"] == 1.0 and summary["false_events"] == 0
     assert summary["listed_vessels"] == [] and summary["listed_events"] == 0

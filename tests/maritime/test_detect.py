@@ -9,8 +9,9 @@ import pytest
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect, detect_store
 from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import REFLAGGED_MMSI, STORY_VESSELS, SURVEY, Scenario, score
-from watchfloor.sources.lists.records import EntryName, Identifier, IdScheme, ListEntry, ListSource, Schema
-from watchfloor.store.ais import ingest_file
+from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.sources.lists.records import EntryName, Identifier, ListEntry, ListSource
+from watchfloor.store.ais import AisStore, ingest_file
 
 SHUTTLE = STORY_VESSELS["dunai_shuttle"]
 LONER = STORY_VESSELS["dark_to_rajin"]
@@ -51,7 +52,7 @@ def test_csv_ingested_into_the_parquet_store_gives_the_same_findings(
     csv_path, truth_path = scenario.write(tmp_path / "sim")
     assert truth_path.is_file()
     ingest_file(csv_path, tmp_path / "data")
-    result = detect_store(tmp_path / "data", detectors=detectors)
+    result = detect_store(AisStore(tmp_path / "data"), detectors=detectors)
     found = score([e.to_dict() for e in result.events], scenario.truth)
     assert found.recall == 1.0, found.missed
     assert found.false_rate <= 0.05

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 from typer._click.exceptions import ClickException  # typer vendors click; its errors derive from this
 
 from watchfloor import __version__
@@ -84,7 +85,6 @@ def _refuse_missing_store(command: str | None) -> None:
     """A command that only reads must not create the store it was pointed at."""
     if command is None or command in CREATES_STORE:
         return
-    from sqlalchemy.engine import make_url
 
     url = make_url(get_settings().database_url)
     database = url.database

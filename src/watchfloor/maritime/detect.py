@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -27,7 +28,6 @@ from watchfloor.maritime.loitering import loitering_events, loitering_pieces
 from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
 from watchfloor.maritime.ports import Port, load_ports
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
-from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
 
@@ -277,54 +277,40 @@ def detect(
     return finish(parts, pair_parts, static, det, lists)
 
 
-def store_windows(data_dir: Path, window_hours: int) -> list[int]:
-    """The windows holding positions in the Parquet store, from its day folders (no file is read)."""
-    from watchfloor.store.ais import POSITIONS, store_root
+class PositionSource(Protocol):
+    """Stored positions, read one window at a time (:class:`watchfloor.store.ais.AisStore`).
 
-    windows: set[int] = set()
-    for folder in sorted((store_root(data_dir) / POSITIONS).glob("day=*")):
-        try:
-            day = date.fromisoformat(folder.name.removeprefix("day="))
-        except ValueError:
-            continue
-        if not any(folder.glob("*.parquet")):
-            continue
-        lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        windows.update(
-            range(
-                window_of(lo, window_hours), window_of(lo + timedelta(hours=23, minutes=59), window_hours) + 1
-            )
-        )
-    return sorted(windows)
+    Detection takes the source as an argument, so the analyser never imports the store.
+    """
 
+    def windows(self, window_hours: int) -> list[int]:
+        """The windows that hold positions."""
+        ...
 
-def load_store_window(data_dir: Path, window: int, window_hours: int) -> pl.DataFrame:
-    """One window of positions from the Parquet store, reading only the day folders it spans."""
-    from watchfloor.store.ais import scan_positions
+    def window(self, window: int, window_hours: int) -> pl.DataFrame:
+        """One window's positions (``TRACK_COLUMNS``)."""
+        ...
 
-    lo, hi = window_bounds(window, window_hours)
-    last = hi - timedelta(microseconds=1)
-    scan = scan_positions(data_dir, lo.date(), last.date())
-    return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+    def static(self) -> pl.LazyFrame:
+        """All static/voyage rows (``STATIC_SCHEMA``)."""
+        ...
 
 
 def detect_store(
-    data_dir: Path,
+    source: PositionSource,
     lists: Iterable[ListEntry] | VesselListIndex | None = None,
     detectors: Detectors | None = None,
     window_hours: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> DetectionResult:
-    """All detectors over the Parquet store, streaming one window at a time (bounded memory)."""
-    from watchfloor.store.ais import scan_static
-
+    """All detectors over stored positions, streaming one window at a time (bounded memory)."""
     det = detectors or Detectors.load()
     hours = window_hours or det.cfg.window_hours
     parts: list[WindowPieces] = []
     pair_parts: list[pl.DataFrame] = []
-    windows = store_windows(data_dir, hours)
+    windows = source.windows(hours)
     for i, w in enumerate(windows):
-        frame = load_store_window(data_dir, w, hours)
+        frame = source.window(w, hours)
         if frame.height:
             pieces, bk = process_window(frame, w, det)
             del frame
@@ -332,7 +318,7 @@ def detect_store(
             pair_parts.append(pair_stage(bk, det))
         if progress is not None:
             progress(i + 1, len(windows))
-    return finish(parts, pair_parts, scan_static(data_dir), det, lists)
+    return finish(parts, pair_parts, source.static(), det, lists)
 
 
 def _conform(positions: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame | pl.DataFrame:

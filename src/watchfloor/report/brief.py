@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one HTML document and the citer numbering its footnotes for every section.
 """The brief: a self-contained HTML write-up of the assessment, every statement footnoted.
 
 Key judgements use estimative language tied to the grades (:func:`watchfloor.assess.grading.estimate`);

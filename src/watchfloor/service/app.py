@@ -32,6 +32,8 @@ from watchfloor.service import assessment as assessment_ops
 from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
 from watchfloor.service import reports as report_ops
+from watchfloor.service import sharing
+from watchfloor.service.screening import index_from_store
 from watchfloor.service.users import Principal, Role, authenticate, hash_key, record_audit
 from watchfloor.settings import Settings, get_settings
 from watchfloor.sources.reports import Report
@@ -208,8 +210,6 @@ class Watchfloor:
 
     def screen_index(self) -> ScreenIndex:
         """The index of the active lists, rebuilt only when a list version changes."""
-        from watchfloor.service.screening import index_from_store
-
         with self._lock:
             key = tuple(sorted(v.id for v in self.active_versions()))
             if self._index is None or key != self._index_key:
@@ -354,8 +354,6 @@ class Watchfloor:
     ) -> Any:  # fmt: skip
         """Write a STIX 2.1 bundle (``kind="stix"``) or FtM JSON lines (``"ftm"``) for a partner level
         no higher than ``principal``'s; TLP:RED never leaves (see :mod:`watchfloor.service.sharing`)."""
-        from watchfloor.service import sharing
-
         if kind == "stix":
             return sharing.export_stix_file(self.store, principal, out, level=level, since=since)
         if kind == "ftm":
@@ -364,8 +362,6 @@ class Watchfloor:
 
     def import_stix(self, path: Path, principal: Principal = LOCAL) -> Any:
         """Take a partner's STIX bundle in as graded claims (idempotent by STIX id and version)."""
-        from watchfloor.service import sharing
-
         return sharing.import_stix_file(self.store, principal, path)
 
     # --- reading --------------------------------------------------------------------------------
