@@ -437,3 +437,47 @@ def test_a_new_list_version_rescreens_the_names_no_list_matched(service: Watchfl
     assert "KIM, Jong Un" in kim.into_caption and "when the lists changed" in kim.rule
     assert {e.kind for e in kim.evidence} == {"document_span", "list_entry"}
     assert Watch(service)._rescreen() == {}  # a restarted watch does not screen the same versions again
+
+
+@pytest.mark.slow
+def test_the_watch_polls_a_feed_added_with_feeds_add(make_settings: Callable[..., Settings]) -> None:
+    """A feed added with ``watchfloor feeds add`` (stored, not in settings) is polled by the watch,
+    under the same state key as ``feeds poll``, with the source given when it was added."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.watch.conftest import free_port
+    from watchfloor.service.reports import feed_state_key
+    from watchfloor.watch.state import get_state
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = FEED.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    port = free_port()
+    site = ThreadingHTTPServer(("127.0.0.1", port), Site)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{port}/feed.rss"
+    service = Watchfloor.open(settings=make_settings())
+    try:
+        assert "feeds" not in Watch(service).jobs  # nothing to poll yet
+        service.add_feed(url, source="Loopback Wire")
+        watch = Watch(service)
+        assert "feeds" in watch.jobs
+        first = watch.run_once()["feeds"]
+        assert first is not None and first.counts["feeds"] == 1 and first.counts["stored"] == 2
+        with service.session() as session:
+            assert get_state(session, feed_state_key(url))["status"] == 200
+        again = Watch(service).run_once()["feeds"]
+        assert again is not None and again.counts["new_items"] == 0
+        assert service.counts()["documents"] == 2
+    finally:
+        service.close()
+        site.shutdown()

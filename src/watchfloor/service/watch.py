@@ -51,6 +51,7 @@ from watchfloor.assess.assessment import Assessment, IncrementalAssessor
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.lists import update_lists
+from watchfloor.service.reports import feed_state_key, list_feeds
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
 from watchfloor.sources.feeds import FeedState, poll_feed
@@ -189,7 +190,7 @@ class Watch:
             ("deliver", self._deliver_job, None),
         ):
             self.add_job(Job(name, float(intervals[name]), run, feeds))
-        if self.settings.watch_feeds:
+        if self.settings.watch_feeds or list_feeds(service.store):  # also those added with `feeds add`
             self.add_job(Job("feeds", float(intervals["feeds"]), self._feeds_job, "assess"), before="assess")
         self.stop_event = threading.Event()
         self.running = False
@@ -236,8 +237,8 @@ class Watch:
             "item_errors": 0,
         }
         errors: list[str] = []
-        for url in self.settings.watch_feeds:
-            key = f"feed:{url}"
+        for feed in list_feeds(self.service.store, self.settings.watch_feeds):
+            url, key = feed.url, feed_state_key(feed.url)
             with self.service.session() as session:
                 saved = state.get_state(session, key)
             try:
@@ -246,6 +247,7 @@ class Watch:
                     FeedState.from_json(saved.get("state")),
                     timeout=self.settings.http_timeout_s,
                     max_bytes=int(self.settings.watch_feed_max_mib * 2**20),
+                    source=feed.source,
                 )
             except WatchfloorError as exc:  # this feed is down or broken; its state stays, others go on
                 errors.append(str(exc))
@@ -256,7 +258,7 @@ class Watch:
             counts["new_items"] += len(poll.reports)
             counts["item_errors"] += len(poll.errors)
             if poll.reports:
-                outcome = self.service.ingest_reports(poll.reports, WATCH)
+                outcome = self.service.ingest_reports(poll.reports, WATCH, grade=feed.grade)
                 counts["stored"] += int(outcome.summary()["stored"])
             with self.service.session() as session:
                 state.put_state(
