@@ -27,6 +27,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports  # the one-way import graph: [tool.importlinter] in pyproject.toml
 
 typecheck: install
 	$(BIN)/mypy src
@@ -42,10 +43,15 @@ bench: install
 
 ## make fuzz: every reader's fuzz tests, the size caps, SIGKILL and concurrent-writer trials, long budget
 FUZZ_TESTS := tests/sources/lists/test_fuzz.py tests/sources/ais/test_fuzz.py tests/sources/test_fuzz_reports.py \
+	tests/sources/ais/test_fuzz_geojson.py tests/sources/test_fuzz_feeds.py tests/share/test_fuzz_stix.py \
+	tests/api/test_fuzz_bodies.py tests/service/test_audit.py \
 	tests/sources/test_size_caps.py tests/store/test_crash_safety.py tests/store/test_concurrency.py
+ATHERIS_RUNS ?= 20000
 fuzz: install system-deps
 	WATCHFLOOR_FUZZ_EXAMPLES=2000 WATCHFLOOR_FUZZ_RANDOM=1 WATCHFLOOR_CRASH_TRIALS=25 WATCHFLOOR_CONCURRENCY_TRIALS=10 \
 		bash .ci/with-postgres.sh $(BIN)/python -m pytest -q $(FUZZ_TESTS)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	$(BIN)/python tests/fuzz_atheris.py -runs=$(ATHERIS_RUNS) -max_len=65536
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,6 +1,6 @@
 """Detection section of ``ais_bench.py``: all maritime detectors over >= 50 million positions.
 
-The positions are SYNTHETIC (``watchfloor.maritime.scenario.bulk_positions``: 5,000 vessels in a
+The positions are SYNTHETIC (``watchfloor.maritime.bulk_traffic.bulk_positions``: 5,000 vessels in a
 Sea of Japan box, one fix a minute, a tenth of them drifting under 2 kn, a few going dark), written
 once per UTC day into the Parquet store layout that ``watchfloor ais ingest`` writes (parts sorted
 by mmsi, ts). Each measurement runs in a fresh child process:
@@ -33,7 +33,7 @@ def build_store(days: int = DAYS_LARGE, vessels: int = VESSELS) -> dict[int, Pat
     """Write (once) the day partitions, and data folders holding the first ``n`` days as links."""
     import polars as pl
 
-    from watchfloor.maritime.scenario import bulk_positions
+    from watchfloor.maritime.bulk_traffic import bulk_positions
 
     days_dir = STORE_CACHE / "days"
     for d in range(days):
@@ -78,9 +78,10 @@ def _digest(result: Any) -> str:
 def child_detect_single(data_dir: Path) -> dict[str, Any]:
     """One process, one Polars thread, streaming the store one day at a time."""
     from watchfloor.maritime.detect import detect_store
+    from watchfloor.store.ais import AisStore
 
     started = time.perf_counter()
-    result = detect_store(data_dir)
+    result = detect_store(AisStore(data_dir))
     seconds = time.perf_counter() - started
     return {
         "positions": result.positions,
@@ -95,11 +96,12 @@ def child_detect_single(data_dir: Path) -> dict[str, Any]:
 def child_detect_dask(data_dir: Path) -> dict[str, Any]:
     """A LocalCluster of 2 worker processes (1 thread each); workers read their windows."""
     from watchfloor.maritime.distributed import detect_distributed, local_client
+    from watchfloor.store.ais import AisStore
 
     client = local_client(workers=2, processes=True)
     try:
         started = time.perf_counter()
-        result = detect_distributed(client, data_dir=data_dir, bands=2, lon_range=(129.5, 139.5))
+        result = detect_distributed(client, source=AisStore(data_dir), bands=2, lon_range=(129.5, 139.5))
         seconds = time.perf_counter() - started
         worker_peaks = client.run(_peak_rss_mib)
     finally:

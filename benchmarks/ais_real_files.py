@@ -63,7 +63,9 @@ def main() -> None:
         row["detect_s"] = round(
             _best(lambda b=batch: detect(b.positions, b.static, detectors=detectors), args.repeat), 4
         )
-        found = detect(batch.positions, batch.static, detectors=detectors).events
+        result = detect(batch.positions, batch.static, detectors=detectors)
+        found = result.events
+        row["flagged_positions"] = result.set_aside  # on_land: counted, kept (land.set_aside: false)
         kinds: dict[str, int] = {}
         for event in found:
             key = (

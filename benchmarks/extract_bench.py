@@ -1,6 +1,7 @@
 """Report extraction benchmark: the whole watchfloor pipeline against bare spaCy NER, same corpus.
 
-Run: ``.venv/bin/python benchmarks/extract_bench.py [--reports 1000] [--processes 2] [--repeat 2]``
+Run: ``.venv/bin/python benchmarks/extract_bench.py [--reports 1000] [--processes 2] [--repeat 2]
+[--words 700]`` (``--words``: reports of about that many words, the issue-13 size).
 
 Corpus (built here, deterministic, seed 2024): >= 1,000 reports made by varying real report text.
 The sentences are those of the founding report (Associated Press, 2024-10-29, in
@@ -83,13 +84,20 @@ def sentences() -> list[str]:
     return found
 
 
-def build_corpus(count: int, seed: int = 2024) -> list[str]:
-    """``count`` varied reports (see the module docstring)."""
+def build_corpus(count: int, seed: int = 2024, words: int | None = None) -> list[str]:
+    """``count`` varied reports (see the module docstring); with ``words``, each report takes
+    sentences until it has ``words`` words, give or take 15%."""
     rng = random.Random(seed)
     pool = sentences()
     corpus = []
     for _ in range(count):
-        chosen = rng.sample(pool, k=min(len(pool), rng.randint(12, 22)))
+        if words:
+            target, chosen, order = words * rng.uniform(0.85, 1.15), [], []
+            while sum(len(c.split()) for c in chosen) < target:
+                order = order or rng.sample(pool, k=len(pool))
+                chosen.append(order.pop())
+        else:
+            chosen = rng.sample(pool, k=min(len(pool), rng.randint(12, 22)))
         text = "\n\n".join(chosen)
         for original, options in SWAPS:
             text = text.replace(original, rng.choice(options))
@@ -127,8 +135,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16, help="reports per chunk sent to a worker")
     parser.add_argument("--repeat", type=int, default=2, help="alternating runs of each; the best is kept")
+    parser.add_argument("--words", type=int, default=None, help="words per report (default: 12-22 sentences)")
     args = parser.parse_args()
-    texts = build_corpus(args.reports)
+    texts = build_corpus(args.reports, words=args.words)
     words = sum(len(t.split()) for t in texts)
     context = ReportContext("bench", None, "Associated Press", "B")
     items = [(text, context) for text in texts]

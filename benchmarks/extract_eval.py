@@ -41,6 +41,17 @@ def _same_speaker(speaker: str, claimants: list[str]) -> bool:
     return any(c.lower() in said or said in c.lower() for c in claimants if c)
 
 
+def _roles_right(event: Any, finding: dict[str, Any], exact: bool = False) -> bool:
+    """Strict scoring: each state the annotation names as actor or recipient is among the event's
+    (the annotation names one where the text does). ``exact`` also wants a role the annotation
+    leaves empty to be empty in the event (no state inferred from a firm's nationality or context)."""
+    for role, attr in (("actor", "source_actors"), ("recipient", "target_actors")):
+        wanted, got = finding[role], getattr(event, attr)
+        if (wanted is None and got and exact) or (wanted is not None and wanted not in got):
+            return False
+    return True
+
+
 def evaluate(split: str | None = None) -> dict[str, Any]:
     """Figures on the ``dev`` split (the texts the cue words were written from), the held-out
     ``test`` split, or both (``None``)."""
@@ -63,6 +74,11 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
     extractions = list(extract_reports(reports))
     seconds = time.perf_counter() - began
     found: Counter[str] = Counter()
+    found_strict: Counter[str] = Counter()
+    found_exact: Counter[str] = Counter()
+    correct_exact: Counter[str] = Counter()
+    correct_strict: Counter[str] = Counter()
+    role_misses: list[str] = []
     total: Counter[str] = Counter()
     correct: Counter[str] = Counter()
     extracted: Counter[str] = Counter()
@@ -110,6 +126,15 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
                         roles[f"{role}_named"] += 1
                         if any(finding[role] in getattr(e, attr) for e in hits):
                             roles[f"{role}_right"] += 1
+                found_exact[kind] += any(_roles_right(e, finding, exact=True) for e in hits)
+                strict = [e for e in hits if _roles_right(e, finding)]
+                if strict:
+                    found_strict[kind] += 1
+                else:
+                    role_misses.append(
+                        f"{doc['doc']}: {finding['actor']}->{finding['recipient']} vs "
+                        f"{[(e.source_actors, e.target_actors) for e in hits]}: {finding['quote'][:60]}"
+                    )
             else:
                 misses.append(f"{doc['doc']}: {kind}: {finding['quote'][:90]}")
         for event in events:
@@ -123,6 +148,21 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
                 correct[event.type.value] += 1
             else:
                 wrong.append(f"{doc['doc']}: {event.summary[:100]}")
+            matched = [
+                f
+                for f in doc["findings"]
+                if event.type.value in f["types"]
+                and any(s.start < f["end"] and f["start"] < s.end for s in event.spans)
+            ]
+            correct_strict[event.type.value] += any(_roles_right(event, f) for f in matched)
+            correct_exact[event.type.value] += any(_roles_right(event, f, exact=True) for f in matched)
+            for claim in event.claims:  # claimant precision: each claim told on a true event
+                told = [f for f in matched if claim.span.start < f["end"] and f["start"] < claim.span.end]
+                if told:
+                    roles["claims_made"] += 1
+                    roles["claims_made_right"] += any(
+                        _same_speaker(claim.speaker, f.get("claimant") or []) for f in told
+                    )
     types = sorted(set(total) | set(extracted))
     rows = {
         t: {
@@ -137,8 +177,23 @@ def evaluate(split: str | None = None) -> dict[str, Any]:
     }
     all_found, all_total = sum(found.values()), sum(total.values())
     all_correct, all_extracted = sum(correct.values()), sum(extracted.values())
+    claimant_recall = roles["claimant_right"] / all_total if all_total else 0.0
+    claimant_precision = roles["claims_made_right"] / roles["claims_made"] if roles["claims_made"] else 0.0
+    claimant_f1 = (
+        2 * claimant_precision * claimant_recall / (claimant_precision + claimant_recall)
+        if claimant_precision + claimant_recall
+        else 0.0
+    )
     return {
         "split": split or "all",
+        "strict_recall": round(sum(found_strict.values()) / all_total, 3),
+        "strict_precision": round(sum(correct_strict.values()) / all_extracted, 3) if all_extracted else None,
+        "exact_recall": round(sum(found_exact.values()) / all_total, 3),
+        "exact_precision": round(sum(correct_exact.values()) / all_extracted, 3) if all_extracted else None,
+        "claimant_precision": round(claimant_precision, 3),
+        "claimant_recall": round(claimant_recall, 3),
+        "claimant_f1": round(claimant_f1, 3),
+        "role_misses": role_misses,
         "texts": len(docs),
         "findings": all_total,
         "recall": round(all_found / all_total, 3),
@@ -197,6 +252,12 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
         f"actor {result['actor_accuracy']}, recipient {result['recipient_accuracy']}"
     )
     print(
+        f"{'':22} strict (type, actor and recipient right): recall {result['strict_recall']}, "
+        f"precision {result['strict_precision']} (exact roles: {result['exact_recall']}/"
+        f"{result['exact_precision']}); claimant P {result['claimant_precision']} "
+        f"R {result['claimant_recall']} F1 {result['claimant_f1']}"
+    )
+    print(
         f"{'':22} of found findings: claimant right {result['claimant_accuracy']}, "
         f"stance right {result['stance_accuracy']}"
     )
@@ -205,6 +266,7 @@ def _print(result: dict[str, Any], verbose: bool) -> None:
         print("\nwrong:", *result["wrong"], sep="\n  ")
         print("\nclaimant wrong:", *result["claimant_misses"], sep="\n  ")
         print("\nstance wrong:", *result["stance_misses"], sep="\n  ")
+        print("\nroles wrong:", *result["role_misses"], sep="\n  ")
 
 
 if __name__ == "__main__":

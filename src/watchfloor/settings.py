@@ -177,7 +177,14 @@ class Settings(BaseSettings):
         "schedule; each new item is ingested once.",
     )
     watch_feed_max_mib: float = Field(
-        default=10.0, gt=0, description="Largest feed body the watch reads (a larger one is refused)."
+        default=10.0,
+        gt=0,
+        description="Largest feed body read by the watch and `feeds poll` (a larger one is refused).",
+    )
+    feed_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="Timeout of one feed poll (`feeds poll`); a slower feed is reported failed.",
     )
     watch_inbox: Path | None = Field(
         default=None,

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.live_server import copy_demo_store, live_server, make_keys, open_service
+from watchfloor.maritime.scenario import STORY_VESSELS
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.users import Role
 from watchfloor.store.models import AuditRecord, Claim, Document, Event, Review
@@ -374,7 +375,14 @@ def test_export_and_import_stix_over_http(served: tuple[str, dict[Role, str], Wa
 
 def test_vessel_profile(served: tuple[str, dict[Role, str], Watchfloor]) -> None:
     url, keys, _ = served
-    profile = _get(url, keys[Role.VIEWER], "/api/v1/vessels/9161003")
+    shuttle = STORY_VESSELS["dunai_shuttle"]  # the demo's simulated ship: an invented identity
+    profile = _get(url, keys[Role.VIEWER], f"/api/v1/vessels/{shuttle.imo}")
     assert profile.status_code == 200, profile.text
-    assert "LADY R" in profile.text and "us_ofac_sdn:37095" in profile.text
+    body = profile.json()
+    assert shuttle.name in body["identity"]["names"] and body["list_entries"] == []
+    assert body["port_calls"] and all(c["synthetic"] for c in body["port_calls"])
+    assert "SYNTHETIC" in body["risk"]["explanation"] and body["events"]["real"] == 0
+    # A real listed ship (LADY R) has no simulated track in the demo store.
+    real = _get(url, keys[Role.VIEWER], "/api/v1/vessels/9161003")
+    assert real.status_code == 200 and real.json()["port_calls"] == []
     assert _get(url, keys[Role.VIEWER], "/api/v1/vessels/not-a-number").status_code == 400

@@ -38,8 +38,8 @@ def ingest(store: Store, reports: list[Report]) -> int:
 
 
 def detect_scenario_events(list_path: Path) -> list[Any]:
-    """The maritime helper's SYNTHETIC scenario (ANGARA, LADY R, MAIA-1, SPARTA IV around Rajin,
-    Dunai and Vostochny), run through the real detectors with links to the given list file."""
+    """The maritime helper's SYNTHETIC scenario (invented ships around Rajin, Dunai and Vostochny),
+    run through the real detectors with links to the given list file (none links: all invented)."""
     from watchfloor.maritime.detect import detect
     from watchfloor.maritime.scenario import generate
     from watchfloor.sources.lists.formats import read_list

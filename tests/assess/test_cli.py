@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tests.assess.pipeline_support import founding, ingest
 from watchfloor.cli.app import app
-from watchfloor.cli.assess import demo_step
+from watchfloor.cli.demo import assessment_step
 from watchfloor.settings import get_settings
 from watchfloor.store import open_store
 
@@ -60,7 +60,7 @@ def test_demo_step_assesses_and_writes_the_brief(tmp_path: Path, founding_report
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
     ingest(store, [founding(founding_report)])
     buffer = io.StringIO()
-    summary = demo_step(store, Console(file=buffer, width=120))
+    summary = assessment_step(store, Console(file=buffer, width=120))
     store.close()
     assert summary["stage"] == 1
     assert summary["indicators"]["munitions_kp_to_ru"] == "reported"

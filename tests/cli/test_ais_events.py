@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from watchfloor.maritime.scenario import STORY_VESSELS
+
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WATCHFLOOR_DATABASE_URL": f"sqlite:///{tmp_path / 'wf.db'}", "COLUMNS": "250"}
@@ -42,13 +44,16 @@ def test_simulate_ingest_detect_and_list_events(tmp_path: Path, shared_data: Pat
     counts = json.loads(detected.stdout)["counts"]
     assert counts["encounter"] == 1 and counts["gap"] >= 3
 
-    angara = json.loads(run(tmp_path, "ais", "events", "--vessel", "9179842", "--json").stdout)
-    assert {e["kind"] for e in angara} == {"gap", "port_visit"}
-    assert all(any(link["entry_key"] == "us_ofac_sdn:37059" for link in e["links"]) for e in angara)
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    own = json.loads(run(tmp_path, "ais", "events", "--vessel", str(shuttle.imo), "--json").stdout)
+    assert {e["kind"] for e in own} == {"gap", "port_visit"}
+    assert all(e["synthetic"] and e["links"] == [] for e in own)  # invented: on no real list
+    assert json.loads(run(tmp_path, "ais", "events", "--vessel", "9179842", "--json").stdout) == []
 
     encounter = run(tmp_path, "ais", "events", "--kind", "encounter")
     assert encounter.returncode == 0
-    assert "LADY R" in encounter.stdout and "us_ofac_sdn:37095" in encounter.stdout
+    assert STORY_VESSELS["meets_at_sea"].name in encounter.stdout
+    assert "SYNTHETIC encounter" in encounter.stdout  # the table labels every simulated event
 
     # Detecting again stores nothing twice.
     again = run(tmp_path, "ais", "detect", "--data-dir", data, "--json")
@@ -58,22 +63,28 @@ def test_simulate_ingest_detect_and_list_events(tmp_path: Path, shared_data: Pat
 
 
 @pytest.mark.slow
-def test_demo_step_prints_the_events_of_listed_vessels(tmp_path: Path, shared_data: Path) -> None:
+def test_demo_step_prints_the_simulated_story_and_links_no_real_ship(
+    tmp_path: Path, shared_data: Path
+) -> None:
     from io import StringIO
 
     from rich.console import Console
 
-    from watchfloor.cli.ais_events import demo_step
+    from watchfloor.cli.demo import ais_step
     from watchfloor.store import open_store
     from watchfloor.store.lists import load_paths
 
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
     load_paths(store, [shared_data / "sanctions" / "ofac" / "sdn_2024-05-03.csv"])
     out = StringIO()
-    summary = demo_step(store, Console(file=out, width=200))
+    summary = ais_step(store, Console(file=out, width=200))
     assert summary["synthetic"] is True
     assert summary["recall"] == 1.0 and summary["false_events"] == 0
-    assert summary["listed_vessels"] == ["ANGARA", "LADY R", "MAIA-1", "SPARTA IV"]
+    assert summary["listed_vessels"] == [] and summary["listed_events"] == 0
     text = out.getvalue()
-    assert "SYNTHETIC" in text and "us_ofac_sdn:37059" in text
+    assert "simulation with invented ships, never evidence" in text
+    assert summary["story_events"] > 5 and text.count("SYNTHETIC") > summary["story_events"]
+    for vessel in STORY_VESSELS.values():
+        assert vessel.name in text
+    assert "us_ofac_sdn:" not in text
     store.close()

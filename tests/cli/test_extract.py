@@ -92,15 +92,15 @@ def test_ingest_goes_on_past_bad_files_and_is_idempotent(tmp_path: Path, foundin
 def test_demo_step_prints_the_founding_events(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from watchfloor.cli.extract import demo_step
+    from watchfloor.cli.demo import reports_step
     from watchfloor.store import open_store
 
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
     console = Console(record=True, width=200)
-    result = demo_step(store, console)
+    result = reports_step(store, console)
     assert result["stored"] and result["events"] >= 7
     assert "troop_deployment" in console.export_text()
-    assert demo_step(store, Console(record=True))["stored"] is False
+    assert reports_step(store, Console(record=True))["stored"] is False
     store.close()
 
 

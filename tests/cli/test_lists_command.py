@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from watchfloor.cli.lists import demo_step
+from watchfloor.cli.demo import lists_step
 from watchfloor.store import open_store
 
 UN = "sanctions/un/UN_consolidated_2026-02-27.xml"
@@ -146,10 +146,10 @@ def test_update_from_a_local_server_keeps_the_old_version_on_failure(
 def test_demo_step_loads_the_real_lists(tmp_path: Path, shared_data: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
     console = Console(record=True, width=120)
-    summary = demo_step(store, console, shared=shared_data)
+    summary = lists_step(store, console, shared=shared_data)
     assert summary["lists"] == {"gb_uk": 6046, "un_sc": 1003, "us_ofac_sdn": 14965}
     assert "list us_ofac_sdn: 14,965 entries" in console.export_text()
-    again = demo_step(store, Console(record=True), shared=shared_data)
+    again = lists_step(store, Console(record=True), shared=shared_data)
     assert [item["new_version"] for item in again["loaded"]] == [False, False, False]
     store.close()
 
@@ -157,7 +157,7 @@ def test_demo_step_loads_the_real_lists(tmp_path: Path, shared_data: Path) -> No
 @pytest.mark.slow
 def test_demo_step_falls_back_to_the_bundled_copy(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
-    summary = demo_step(store, Console(record=True), shared=tmp_path / "no-shared-data")
+    summary = lists_step(store, Console(record=True), shared=tmp_path / "no-shared-data")
     assert summary["lists"] == {"gb_uk": 6046, "un_sc": 1003, "us_ofac_sdn": 14965}
     assert all("watchfloor/data/sanctions" in origin for origin in summary["files"])
     store.close()

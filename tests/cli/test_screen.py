@@ -172,14 +172,14 @@ def test_demo_step_screens_the_issue_examples_from_the_store(shared_data: Path, 
 
     from rich.console import Console
 
-    from watchfloor.cli.screen import DEMO_QUERIES, demo_step
+    from watchfloor.cli.demo import DEMO_QUERIES, screen_step
     from watchfloor.store import open_store
     from watchfloor.store.lists import load_paths
 
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     load_paths(store, [shared_data / "sanctions" / "un" / "UN_consolidated_2026-02-27.xml"])
     printed = io.StringIO()
-    summary = demo_step(store, Console(file=printed, width=200))
+    summary = screen_step(store, Console(file=printed, width=200))
     assert summary["index_entries"] == 1003
     assert len(summary["queries"]) == len(DEMO_QUERIES)
     by_label = {q["label"]: q for q in summary["queries"]}

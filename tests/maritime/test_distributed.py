@@ -12,7 +12,7 @@ from watchfloor.maritime.detect import DetectionResult, Detectors
 from watchfloor.maritime.distributed import band_edges, detect_distributed, local_client
 from watchfloor.maritime.records import EventKind
 from watchfloor.maritime.scenario import Scenario
-from watchfloor.store.ais import ingest_file
+from watchfloor.store.ais import AisStore, ingest_file
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +56,9 @@ def test_dask_workers_read_the_parquet_store(
 
     csv_path, _ = scenario.write(tmp_path / "sim")
     ingest_file(csv_path, tmp_path / "data")
-    single = detect_store(tmp_path / "data", detectors=detectors)
+    single = detect_store(AisStore(tmp_path / "data"), detectors=detectors)
     spread = detect_distributed(
-        client, data_dir=tmp_path / "data", detectors=detectors, bands=4, lon_range=(129, 140)
+        client, source=AisStore(tmp_path / "data"), detectors=detectors, bands=4, lon_range=(129, 140)
     )
     assert [e.to_dict() for e in spread.events] == [e.to_dict() for e in single.events]
     assert spread.counts == single.counts and spread.counts["encounter"] == 1

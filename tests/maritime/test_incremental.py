@@ -20,7 +20,7 @@ from watchfloor.maritime.incremental import IncrementalDetector
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.report import ReadReport
 from watchfloor.sources.lists.formats import read_list
-from watchfloor.store.ais import ingest_file
+from watchfloor.store.ais import AisStore, ingest_file
 from watchfloor.watch.stream import append_batch, write_session_manifest
 
 LIST_SUBSET = Path(__file__).resolve().parents[1] / "graph" / "fixtures" / "sdn_subset.csv"
@@ -36,7 +36,7 @@ def _plain(result: DetectionResult) -> dict[str, Any]:
 
 def _same_as_full(detector: IncrementalDetector, data_dir: Path, lists: Any = None) -> DetectionResult:
     run = detector.update(lists)
-    full = detect_store(data_dir, lists=lists, detectors=detector.detectors)
+    full = detect_store(AisStore(data_dir), lists=lists, detectors=detector.detectors)
     assert _plain(run.result) == _plain(full)
     return run.result
 
@@ -44,7 +44,7 @@ def _same_as_full(detector: IncrementalDetector, data_dir: Path, lists: Any = No
 def test_real_files_one_after_another(tmp_path: Path, shared_data: Path, detectors: Detectors) -> None:
     data = tmp_path / "data"
     ais = shared_data / "ais"
-    detector = IncrementalDetector(data, detectors)
+    detector = IncrementalDetector(AisStore(data), detectors)
     assert detector.update().result.events == [] and not detector.changed()
 
     ingest_file(ais / "dma_aisabnormal_drift_538004030_2014-09-28.nmea.gz", data)
@@ -57,7 +57,7 @@ def test_real_files_one_after_another(tmp_path: Path, shared_data: Path, detecto
     before = len(detector.fingerprints())
     run = detector.update()
     assert 0 < len(run.recomputed) < before, "only the new file's windows are read"
-    assert _plain(run.result) == _plain(detect_store(data, detectors=detectors))
+    assert _plain(run.result) == _plain(detect_store(AisStore(data), detectors=detectors))
 
     # One NOAA file in two halves: the second half lands in windows already detected.
     with gzip.open(ais / "noaa_marinecadastre_2022-01-03_first99999.csv.gz", "rt", encoding="utf-8") as f:
@@ -69,7 +69,7 @@ def test_real_files_one_after_another(tmp_path: Path, shared_data: Path, detecto
         ingest_file(part, data)
         run = detector.update()
         assert run.recomputed, "a changed window is read again"
-        assert _plain(run.result) == _plain(detect_store(data, detectors=detectors))
+        assert _plain(run.result) == _plain(detect_store(AisStore(data), detectors=detectors))
     assert {e.kind.value for e in run.result.events} >= {"gap", "loitering"}
 
 
@@ -81,12 +81,28 @@ def _stream_part(data: Path, batch: AisBatch, name: str) -> None:
 
 
 def test_the_scenario_day_by_day_with_list_links(tmp_path: Path, detectors: Detectors) -> None:
-    from watchfloor.maritime.scenario import generate
+    from watchfloor.maritime.scenario import STORY_VESSELS, generate
+    from watchfloor.sources.lists.records import (
+        EntryName,
+        Identifier,
+        IdScheme,
+        ListEntry,
+        ListSource,
+        Schema,
+    )
 
     scenario = generate(days=4, background=10)
-    entries = list(read_list([LIST_SUBSET]))
+    # The scenario's ships are invented and on no real list: one invented entry on the IMO of the ship
+    # that meets at sea gives the links to follow.
+    meets = STORY_VESSELS["meets_at_sea"]
+    caption = "TEST ENTRY MEETS"
+    invented = ListEntry(
+        ListSource.US_OFAC_SDN, "900002", Schema.VESSEL, caption, names=[EntryName(caption)],
+        identifiers=[Identifier(IdScheme.IMO, str(meets.imo))],
+    )  # fmt: skip
+    entries = [*read_list([LIST_SUBSET]), invented]
     data = tmp_path / "data"
-    detector = IncrementalDetector(data, detectors)
+    detector = IncrementalDetector(AisStore(data), detectors)
     positions = scenario.positions.sort("ts")
     days = positions["ts"].dt.date().unique().sort().to_list()
     static_done = False
@@ -101,7 +117,7 @@ def test_the_scenario_day_by_day_with_list_links(tmp_path: Path, detectors: Dete
             hours = {window_of(t, 1) for t in (chunk["ts"].min(), chunk["ts"].max())}
             assert min(hours) <= min(run.recomputed) and max(run.recomputed) <= max(hours)
             assert run.reused or (day, number) == (days[0], 0), "the hours before are not read again"
-            full = detect_store(data, lists=entries, detectors=detectors)
+            full = detect_store(AisStore(data), lists=entries, detectors=detectors)
             assert _plain(run.result) == _plain(full)
     kinds = {e.kind.value for e in run.result.events}
     assert {"encounter", "port_visit"} <= kinds

@@ -5,15 +5,27 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect
-from watchfloor.maritime.profile import build_profile, load_risk_weights, parse_vessel_key
+from watchfloor.maritime.links import VesselListIndex
+from watchfloor.maritime.profile import (
+    NO_AIS,
+    SIMULATED_ONLY,
+    build_profile,
+    load_risk_weights,
+    parse_vessel_key,
+)
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.scenario import STORY_VESSELS
 from watchfloor.sources.ais.batch import AisBatch
 from watchfloor.sources.ais.reader import read_ais
+from watchfloor.sources.lists.records import ListEntry
+from watchfloor.sources.lists.uk import read_uk_tables
 
 NOAA = "noaa_marinecadastre_2022-01-03_first99999.csv.gz"
 
@@ -60,21 +72,103 @@ def test_an_ordinary_ship_scores_nothing(noaa: DetectionResult, detectors: Detec
     assert "no risk indicator" in profile.explanation
 
 
-def test_angara_in_the_scenario_is_listed_and_its_simulated_voyage_not_counted(
+@pytest.fixture(scope="module")
+def ofac_uk(shared_data: Path, ofac_entries: list[ListEntry]) -> VesselListIndex:
+    """The real OFAC SDN and UK lists."""
+    uk = shared_data / "sanctions" / "uk" / "uk_sanctions_list_derived_subjects.csv.gz"
+    return VesselListIndex.build([*ofac_entries, *read_uk_tables(uk)])
+
+
+def test_angara_with_no_ais_on_record(ofac_uk: VesselListIndex, detectors: Detectors) -> None:
+    """A listed ship with no AIS at all: names, the OFAC and UK entries and the reason from the
+    lists, a plain statement that no AIS track is on record, and no port call invented."""
+    profile = build_profile("IMO 9179842", [], detectors.ports, lists=ofac_uk)
+    keys = [e["entry_key"] for e in profile.list_entries]
+    assert keys == ["gb_uk:RUS2183", "us_ofac_sdn:37059"]
+    assert profile.list_names == ["ANGARA"] and profile.imos == [9179842]
+    ofac = next(e for e in profile.list_entries if e["source"] == "us_ofac_sdn")
+    assert ofac["flags"] == ["ru"] and ofac["imo"] == ["9179842"] and ofac["matched_on"] == "imo"
+    assert profile.port_calls == profile.gaps == profile.encounters == []
+    assert profile.ais_statement == NO_AIS and profile.to_dict()["ais_on_record"] is False
+    (reason,) = profile.reasons
+    assert reason.indicator == "listed" and reason.counted and reason.events == []
+    assert profile.score == pytest.approx(load_risk_weights(None).indicators["listed"].weight)
+
+
+def test_angara_in_the_scenario_is_listed_and_simulated_ais_never_counted(
+    detected: DetectionResult, detectors: Detectors, ofac_uk: VesselListIndex
+) -> None:
+    """Whatever the demo scenario simulates, a real ship's profile rests on the lists alone."""
+    profile = build_profile("9179842", detected.events, detectors.ports, lists=ofac_uk)
+    assert {"gb_uk:RUS2183", "us_ofac_sdn:37059"} <= {e["entry_key"] for e in profile.list_entries}
+    assert profile.real_events == 0 and profile.ais_statement in (NO_AIS, SIMULATED_ONLY)
+    assert all(c["synthetic"] for c in [*profile.port_calls, *profile.gaps, *profile.encounters])
+    assert [r.indicator for r in profile.reasons if r.counted] == ["listed"]
+    assert profile.score == pytest.approx(load_risk_weights(None).indicators["listed"].weight)
+
+
+def _static_event(mmsi: int, imo: int, name: str) -> MaritimeEvent:
+    return MaritimeEvent(
+        kind=EventKind.IDENTITY,
+        mmsi=mmsi,
+        start=datetime(2024, 5, 1, tzinfo=UTC),
+        end=datetime(2024, 5, 1, 1, tzinfo=UTC),
+        lat=None,
+        lon=None,
+        details={
+            "change": "name",
+            "vessels": {str(mmsi): {"imo": [str(imo)], "name": [name], "call_sign": []}},
+        },
+        positions=[PositionRef(mmsi, datetime(2024, 5, 1, tzinfo=UTC), None, None, "hand.csv", 7, "value")],
+    )
+
+
+def test_identity_checks_against_the_lists(ofac_uk: VesselListIndex, detectors: Detectors) -> None:
+    """A Panama MMSI broadcasting ANGARA's IMO under another name: the MID is not the listed
+    Russian flag, and the name is not on the list; each check names the entry and the event."""
+    event = _static_event(352001234, 9179842, "ANGAR 1")
+    profile = build_profile("9179842", [event], detectors.ports, lists=ofac_uk)
+    checks = {(c.check, c.entry_key) for c in profile.identity_checks}
+    assert ("mid_flag_mismatch", "us_ofac_sdn:37059") in checks  # 352 is Panama, OFAC says Russia
+    assert ("mid_flag_mismatch", "gb_uk:RUS2183") not in checks  # the UK entry gives no flag
+    assert ("list_name_differs", "us_ofac_sdn:37059") in checks
+    assert all(c.events == [event.id] for c in profile.identity_checks)
+    counted = {r.indicator for r in profile.reasons if r.counted}
+    assert {"listed", "mid_flag_mismatch", "list_name_differs"} <= counted
+    assert profile.ais_statement is None
+    # a Russian MMSI with the listed name raises neither
+    plain = build_profile(
+        "9179842", [_static_event(273610310, 9179842, "ANGARA")], detectors.ports, lists=ofac_uk
+    )
+    assert plain.identity_checks == []
+    assert "mid_flag_mismatch" not in {r.indicator for r in plain.reasons}
+
+
+def test_a_simulated_ship_is_on_no_list_and_its_simulated_voyage_not_counted(
     detected: DetectionResult, detectors: Detectors
 ) -> None:
-    profile = build_profile("9179842", detected.events, detectors.ports)
-    assert profile.names == ["ANGARA"] and profile.imos == [9179842]
-    assert [e["entry_key"] for e in profile.list_entries] == ["us_ofac_sdn:37059"]  # the real OFAC entry
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    profile = build_profile(str(shuttle.imo), detected.events, detectors.ports)
+    assert profile.names == [shuttle.name] and profile.imos == [shuttle.imo]
+    assert profile.list_entries == []  # an invented identity: on no real list
     assert {c["port"] for c in profile.port_calls} == {"dunai"}
     assert all(c["synthetic"] for c in profile.port_calls)
     (gap,) = profile.gaps
     assert gap["hours"] > 30 and "rajin" in gap["ports_within_reach"]
     reasons = {r.indicator: r for r in profile.reasons}
-    assert reasons["listed"].counted  # a fact of the list: the IMO asked for is on it
-    assert not reasons["gap_near_kp_port"].counted and not reasons["port_call_watched"].counted
-    assert profile.score == pytest.approx(load_risk_weights(None).indicators["listed"].weight)
+    assert "listed" not in reasons
+    assert {"gap_near_kp_port", "port_call_watched"} <= set(reasons)
+    assert not any(r.counted for r in reasons.values())
+    assert profile.score == 0
     assert "SYNTHETIC" in profile.explanation
+
+
+def test_the_real_angara_has_no_track_in_the_simulation(
+    detected: DetectionResult, detectors: Detectors
+) -> None:
+    """The scenario no longer borrows ANGARA's IMO: none of its simulated events is about it."""
+    profile = build_profile("9179842", detected.events, detectors.ports)
+    assert profile.port_calls == [] and profile.gaps == [] and profile.names == []
 
 
 def test_weights_are_data(tmp_path: Path, noaa: DetectionResult, detectors: Detectors) -> None:

@@ -22,17 +22,3 @@ def test_ids_are_unique_and_change_with_content(detected: DetectionResult) -> No
     event = MaritimeEvent.from_dict(detected.events[0].to_dict())
     event.mmsi += 1
     assert event.id != detected.events[0].id
-
-
-def test_synthetic_imos_fail_the_imo_check_digit() -> None:
-    from watchfloor.maritime.scenario import SANCTIONED, generate, synthetic_imo
-
-    def valid(imo: int) -> bool:
-        digits = [int(c) for c in str(imo)]
-        return len(digits) == 7 and sum(d * (7 - i) for i, d in enumerate(digits[:6])) % 10 == digits[6]
-
-    assert all(valid(imo) for imo, _ in SANCTIONED.values())  # the four real ships
-    assert not valid(synthetic_imo(917984))
-    real = {imo for imo, _ in SANCTIONED.values()}
-    invented = {v.imo for v in generate(days=2, background=6).vessels if v.imo and v.imo not in real}
-    assert invented and not any(valid(imo) for imo in invented)

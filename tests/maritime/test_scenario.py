@@ -1,4 +1,5 @@
-"""The SYNTHETIC scenario: labelled, routes at sea, CSV layout, ground truth beside the data."""
+"""The SYNTHETIC scenario: labelled, invented identities on no real list, routes at sea, CSV layout,
+ground truth beside the data."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from watchfloor.maritime.identity import flag_of
+from watchfloor.maritime.links import VesselListIndex, vessel_links
 from watchfloor.maritime.ports import load_ports
-from watchfloor.maritime.scenario import CSV_COLUMNS, ROUTES, SANCTIONED, Scenario
+from watchfloor.maritime.scenario import CSV_COLUMNS, ROUTES, STORY_VESSELS, Scenario, invented_imo
+from watchfloor.screen.index import normalise_identifier
+from watchfloor.service.lists import demo_lists
+from watchfloor.sources.ais.reader import read_ais
+from watchfloor.sources.lists.records import IdScheme, ListEntry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -60,8 +67,79 @@ def test_written_scenario_is_labelled_and_in_the_marinecadastre_layout(
     truth = json.loads(truth_path.read_text("utf-8"))
     assert truth["synthetic"] is True and "SYNTHETIC" in truth["note"]
     assert len(truth["events"]) == len(scenario.truth)
-    angara_rows = [line for line in lines[1:] if ",IMO9179842," in line]
-    assert angara_rows and all(",ANGARA," in row for row in angara_rows)
-    listed = {v["name"]: v for v in truth["vessels"] if v["listed"]}
-    assert {name for name, (imo, _) in SANCTIONED.items()} <= set(listed)
-    assert all(str(v["mmsi"]).startswith(("273", "457")) for v in listed.values())
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    rows = [line for line in lines[1:] if f",IMO{shuttle.imo}," in line]
+    assert rows and all(line.startswith(f"{shuttle.mmsi},") and f",{shuttle.name}," in line for line in rows)
+    story = {v["name"] for v in truth["vessels"] if v["story"]}
+    assert {v.name for v in STORY_VESSELS.values()} <= story
+    assert "invented" in truth["note"] and "no real ship" in truth["note"]
+    assert "SYNTHETIC" in (tmp_path / "SYNTHETIC.md").read_text("utf-8")
+
+
+def _imo_valid(imo: int) -> bool:
+    digits = [int(c) for c in str(imo)]
+    return len(digits) == 7 and sum(d * (7 - i) for i, d in enumerate(digits[:6])) % 10 == digits[6]
+
+
+def test_invented_imo_numbers_carry_a_valid_check_digit() -> None:
+    assert all(_imo_valid(invented_imo(n)) for n in (0, 1, 4101, 99_999))
+    assert invented_imo(4101) // 10 == 204_101
+    with pytest.raises(ValueError, match=r"0\.\.99999"):
+        invented_imo(100_000)
+
+
+@pytest.fixture(scope="module")
+def real_entries(shared_data: Path) -> list[ListEntry]:
+    """Every entry of the real UN, OFAC and UK lists the demo loads (../shared/data/sanctions)."""
+    return [entry for list_file in demo_lists(shared_data) for entry in list_file.read()]
+
+
+def _key(value: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in value.upper()).split())
+
+
+def test_no_scenario_identity_is_on_a_real_list(scenario: Scenario, real_entries: list[ListEntry]) -> None:
+    """Issue 17: every IMO, MMSI, call sign and name of the simulation is invented, and none belongs to
+    an entry of the loaded lists (identifiers, IMO numbers written in remarks, names and aliases)."""
+    assert {e.source.value for e in real_entries} == {"un_sc", "us_ofac_sdn", "gb_uk"}
+    identifiers: dict[str, set[str]] = {"imo": set(), "mmsi": set(), "call_sign": set()}
+    numbers_in_text: set[str] = set()
+    names: set[str] = set()
+    for entry in real_entries:
+        for ident in entry.identifiers:
+            if ident.scheme in (IdScheme.IMO, IdScheme.MMSI, IdScheme.CALL_SIGN):
+                identifiers[ident.scheme.value].add(normalise_identifier(ident.scheme, ident.value))
+        numbers_in_text |= {word for word in _key(entry.remarks or "").split() if word.isdigit()}
+        names |= {_key(name.value) for name in entry.names}
+    # The lists do hold ships: the check can fail.
+    assert normalise_identifier(IdScheme.IMO, "9179842") in identifiers["imo"] and "ANGARA" in names
+    assert len(identifiers["imo"]) > 1000 and len(identifiers["mmsi"]) > 100
+    index = VesselListIndex.build(real_entries)
+    vessels = scenario.vessels
+    assert len({v.mmsi for v in vessels}) >= 36 and all(v.imo for v in vessels)
+    for vessel in vessels:
+        assert vessel.imo is not None and _imo_valid(vessel.imo), vessel
+        assert normalise_identifier(IdScheme.IMO, str(vessel.imo)) not in identifiers["imo"], vessel
+        assert str(vessel.imo) not in numbers_in_text, vessel
+        assert normalise_identifier(IdScheme.MMSI, str(vessel.mmsi)) not in identifiers["mmsi"], vessel
+        assert str(vessel.mmsi) not in numbers_in_text, vessel
+        assert not flag_of(vessel.mmsi).startswith("mid:"), vessel  # a real MID
+        assert normalise_identifier(IdScheme.CALL_SIGN, vessel.call_sign) not in identifiers["call_sign"]
+        assert _key(vessel.name) not in names, vessel
+        identity = {"imo": {str(vessel.imo)}, "name": {vessel.name}, "call_sign": {vessel.call_sign}}
+        assert vessel_links(vessel.mmsi, identity, index) == [], vessel
+
+
+def test_no_scenario_identity_is_a_ship_of_the_real_ais_files(scenario: Scenario, shared_data: Path) -> None:
+    """Nor is any a ship seen in the real AIS recordings of ../shared/data/ais."""
+    mmsis: set[int] = set()
+    imos: set[int] = set()
+    for path in sorted((shared_data / "ais").iterdir()):
+        if path.suffix == ".md":
+            continue
+        for batch in read_ais(path):
+            mmsis |= set(batch.positions["mmsi"].to_list()) | set(batch.static["mmsi"].to_list())
+            imos |= set(batch.static["imo"].drop_nulls().to_list())
+    assert len(mmsis) > 10_000 and len(imos) > 1000
+    assert not {v.mmsi for v in scenario.vessels} & mmsis
+    assert not {v.imo for v in scenario.vessels} & imos

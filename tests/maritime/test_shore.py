@@ -61,3 +61,23 @@ def test_known_places() -> None:
         True, False, False, True,
     ]  # fmt: skip
     assert not far_from_shore([0.0], [-150.0], 400)[0]  # Kiribati's Line Islands are within 400 nm
+
+
+def test_on_land_only_well_inside_land(fine_land: np.ndarray) -> None:
+    from watchfloor.maritime.shore import on_land
+
+    rng = np.random.default_rng(11)
+    lat = rng.uniform(35.0, 45.0, 4000)
+    lon = rng.uniform(125.5, 140.5, 4000)
+    land = fine_land[((lat - 34.0) / 0.01).astype(int), ((lon - 124.0) / 0.01).astype(int)]
+    flagged = on_land(lat, lon)
+    assert not flagged[~land].any()  # no sea point of the independent mask is "on land"
+    # a land point 10 km or more from every sea cell is on land (the margin is at most ~5.5 km)
+    inland = [
+        i
+        for i in np.nonzero(land)[0][:300]
+        if _true_distance_km(~fine_land, float(lat[i]), float(lon[i])) >= 10.0
+    ]
+    assert len(inland) > 50 and flagged[inland].all()
+    # Bergen quay and the Solent berths (moored ships in the real files) are not
+    assert not on_land([60.3975, 50.8965], [5.3160, -1.3960]).any()

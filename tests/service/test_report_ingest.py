@@ -133,3 +133,62 @@ def test_a_report_not_about_the_watched_pair_stores_no_events(tmp_path: Path, sh
         documents = {c.document_id for c in session.scalars(select(Claim))}
         assert documents == {founding.content_hash}
     store.close()
+
+
+def test_watched_feeds_take_only_new_items_and_keep_their_registration(tmp_path: Path) -> None:
+    """``feeds add`` is stored once (a second add updates source and grade); a feed that gains an
+    item between polls gives only that item; the state is kept under the watch's own key."""
+    from xml.sax.saxutils import escape
+
+    from watchfloor.service.reports import add_feed, feed_state_key, list_feeds, poll_feeds
+    from watchfloor.watch.state import get_state
+
+    items = [("urn:1", "North Korea has shipped artillery shells to Russia, Seoul said on Monday.")]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            entries = "".join(
+                f"<entry><id>{i}</id><title>t</title><updated>2024-11-04T08:00:00Z</updated>"
+                f"<content type='text'>{escape(t)}</content></entry>"
+                for i, t in items
+            )
+            body = (
+                "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>Yonhap</title>"
+                f"<id>urn:y</id><updated>2024-11-04T08:00:00Z</updated>{entries}</feed>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/atom"
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        assert add_feed(store, url, source="Yonhap News Agency")[1] is True
+        again, added = add_feed(store, f" {url} ", grade="b")
+        assert added is False and (again.source, again.grade) == ("Yonhap News Agency", "B")
+        with pytest.raises(InputError, match="http"):
+            add_feed(store, "ftp://example.org/feed")
+        [feed] = list_feeds(store, [])
+        [first] = poll_feeds(store, [feed], timeout=5)
+        assert (first.status, first.new_items, first.ingest.summary()["stored"]) == ("ok", 1, 1)
+        items.insert(0, ("urn:2", "Russia delivered air defence missiles to North Korea, Seoul said."))
+        [second] = poll_feeds(store, list_feeds(store, []), timeout=5)
+        assert (second.new_items, second.ingest.summary()["stored"]) == (1, 1)
+        [third] = poll_feeds(store, list_feeds(store, []), timeout=5)
+        assert (third.status, third.new_items) == ("ok", 0)
+        with store.session() as session:
+            assert len(list(session.scalars(select(Document)))) == 2
+            assert {d.source_grade for d in session.scalars(select(Document))} == {"B"}
+            saved = get_state(session, feed_state_key(url))
+        assert '"urn:1"' in saved["state"] and '"urn:2"' in saved["state"]
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()

@@ -20,12 +20,12 @@ import requests
 import stix2
 
 from tests.share.conftest import Running, serve_taxii
+from watchfloor.api.taxii import COLLECTION_LEVELS, TAXII_MEDIA_TYPE, collection_id
 from watchfloor.service.sharing import export_ftm_file, export_stix_file
 from watchfloor.service.users import Principal, Role
 from watchfloor.share.ftm_export import export_ftm
 from watchfloor.share.stix_export import export_stix, stix_id
 from watchfloor.share.stix_import import import_bundle
-from watchfloor.share.taxii import COLLECTION_LEVELS, TAXII_MEDIA_TYPE, collection_id
 from watchfloor.share.tlp import Tlp
 from watchfloor.store import Store
 from watchfloor.store.models import Claim, Document, Entity, Event, MaritimeEvent

@@ -154,3 +154,36 @@ def test_blocked_lookup_finds_what_a_scan_of_every_stored_event_finds(sqlite_url
             found += scan is not None
         assert 50 < found < 400  # both outcomes are exercised
     store.close()
+
+
+def test_claim_modality_is_stored_and_listed(tmp_path: Path) -> None:
+    """A transfer told as done and one told as to come keep their modality in the store (0006)."""
+    from datetime import date
+
+    from watchfloor.sources.reports import Report
+
+    store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
+    texts = {
+        "done.txt": "Russia delivered air defence missiles to North Korea, officials in Seoul said.",
+        "later.txt": "Russia will deliver air defence missiles to North Korea, officials in Seoul said.",
+    }
+    for origin, text in texts.items():
+        report = Report(text=text, published=date(2024, 11, 20), origin=origin, source="Yonhap")
+        [extraction] = list(extract_reports([report]))
+        with store.session() as session:
+            save_extraction(session, report, extraction)
+    with store.session() as session:
+        by_document = {
+            origin: set(
+                session.scalars(
+                    select(Claim.modality)
+                    .join(Document, Document.id == Claim.document_id)
+                    .where(Document.origin == origin)
+                )
+            )
+            for origin in texts
+        }
+        listed = {c["modality"] for row in list_events(session) for c in row["claims"]}
+    assert by_document == {"done.txt": {"actual"}, "later.txt": {"future"}}
+    assert listed == {"actual", "future"}
+    store.close()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from watchfloor.maritime.detect import DetectionResult, detect
 from watchfloor.maritime.records import EventKind
-from watchfloor.maritime.scenario import generate, synthetic_imo
+from watchfloor.maritime.scenario import KP_CARGO_1, REFLAGGED_MMSI, STORY_VESSELS, generate
 from watchfloor.sources.lists.ofac import read_ofac_csv
 from watchfloor.store import open_store
 from watchfloor.store.maritime import load_events, save_events
@@ -34,18 +34,19 @@ def test_save_twice_then_query(store_url: str, detected: DetectionResult) -> Non
         ais = session.scalar(select(func.count()).select_from(Provenance).where(Provenance.kind == "ais"))
         assert ais == sum(len(e.positions) for e in detected.events)
         row = session.scalars(select(Row).where(Row.kind == "encounter")).one()
-        assert row.list_entries == ["us_ofac_sdn:37095"]
-        assert row.imo in (9161003, synthetic_imo(851377))
+        assert row.list_entries == []  # invented identities: on no real list
+        assert row.imo in (STORY_VESSELS["meets_at_sea"].imo, KP_CARGO_1.imo)
     back = load_events(store)
     assert [e.to_dict() for e in back] == [
         e.to_dict() for e in sorted(detected.events, key=lambda e: (e.start, e.id))
     ]
-    sparta = load_events(store, vessel="IMO 9743033")
-    assert {e.kind for e in sparta} >= {EventKind.IDENTITY, EventKind.PORT_VISIT}
-    assert {e.mmsi for e in sparta} == {273445890, 457330210}
-    gaps = load_events(store, kind=EventKind.GAP, vessel="273610310")
+    renamed = STORY_VESSELS["renamed"]
+    by_imo = load_events(store, vessel=f"IMO {renamed.imo}")
+    assert {e.kind for e in by_imo} >= {EventKind.IDENTITY, EventKind.PORT_VISIT}
+    assert {e.mmsi for e in by_imo} == {renamed.mmsi, REFLAGGED_MMSI}
+    gaps = load_events(store, kind=EventKind.GAP, vessel=str(STORY_VESSELS["dunai_shuttle"].mmsi))
     assert len(gaps) == 1 and gaps[0].details["hours"] > 30
-    assert all(e.listed for e in load_events(store, listed_only=True))
+    assert load_events(store, listed_only=True) == []
     store.close()
 
 
@@ -104,5 +105,6 @@ def test_simulated_events_are_flagged_synthetic_and_real_ones_not(
     assert flagged == {e.id for e in detected.events}
     assert all(e.synthetic for e in load_events(store, synthetic=True))
     assert {e.id for e in load_events(store, synthetic=False)} == {e.id for e in real_events}
-    angara = load_events(store, vessel="9179842")  # ANGARA's real IMO, in the simulation only
-    assert angara and all(e.synthetic for e in angara)
+    shuttle = load_events(store, vessel=str(STORY_VESSELS["dunai_shuttle"].imo))  # simulated only
+    assert shuttle and all(e.synthetic for e in shuttle)
+    assert load_events(store, vessel="9179842") == []  # the real ANGARA is not in the simulation

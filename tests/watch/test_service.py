@@ -22,7 +22,7 @@ from watchfloor.errors import StoreError
 from watchfloor.service.app import Watchfloor
 from watchfloor.service.watch import WATCH, Job, JobResult, Watch, watch_status
 from watchfloor.settings import Settings
-from watchfloor.store.ais import scan_positions
+from watchfloor.store.ais import AisStore, scan_positions
 from watchfloor.store.models import Alert, MaritimeEvent, WatchRun
 
 DRIFT = "dma_aisabnormal_drift_212123000_2014-10-02.nmea.gz"
@@ -364,7 +364,7 @@ def test_each_pass_updates_detection_and_assessment_as_a_full_recomputation_woul
             full = assess(session)
             stored = set(session.scalars(select(MaritimeEvent.id)))
         assert watch.assessment is not None and _plain(watch.assessment) == _plain(full)
-        assert stored == {e.id for e in detect_store(service.data_dir).events}
+        assert stored == {e.id for e in detect_store(AisStore(service.data_dir)).events}
 
     watch = Watch(service)
     _drop(service, shared_data / "ais" / DRIFT)

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import HOSTILE, LiveServer, Watch, open_page
+from watchfloor.maritime.scenario import STORY_VESSELS
+
+SHUTTLE = STORY_VESSELS["dunai_shuttle"].name  # invented: the simulation borrows no real ship
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -111,20 +114,21 @@ def test_login_returns_to_the_page_asked_for_and_never_off_this_server(
     assert watch.outside == []
 
 
-def _angara_dunai(live: LiveServer) -> dict[str, Any]:
+def _shuttle_dunai(live: LiveServer) -> dict[str, Any]:
     events = live.api("/maritime/events?kind=port_visit&limit=500")["items"]
-    angara = [e for e in events if any(v.get("name") == "ANGARA" for v in e["vessels"])]
-    found = [e for e in angara if "Dunai" in str(e["details"])]
-    assert found, "the demo scenario has ANGARA calling at Dunai"
+    shuttle = [e for e in events if any(v.get("name") == SHUTTLE for v in e["vessels"])]
+    found = [e for e in shuttle if "Dunai" in str(e["details"])]
+    assert found, f"the demo scenario has {SHUTTLE} calling at Dunai"
     return found[0]
 
 
-def test_map_draws_the_angara_track_and_opens_its_dunai_port_visit(
+def test_map_draws_the_simulated_shuttle_track_and_opens_its_dunai_port_visit(
     context: Any, watch: Watch, live: LiveServer, screenshots: Path
 ) -> None:
     page = login(context, watch, live, "viewer")
     visit(page, live, "/map")
-    visit_event = _angara_dunai(live)
+    visit_event = _shuttle_dunai(live)
+    assert visit_event["synthetic"]
     tracks = live.api("/maritime/tracks?max_points=100000")["vessels"]
     drawn = page.evaluate(
         "() => { const s = watchfloor.mapview.last; const lines = s.trackLayer.getLayers();"
@@ -134,20 +138,22 @@ def test_map_draws_the_angara_track_and_opens_its_dunai_port_visit(
     )
     assert drawn["points"] == sum(len(s["points"]) for v in tracks for s in v["segments"])
     assert drawn["dashed"] == sum(1 for v in tracks for s in v["segments"] if s["gap"]) > 0
-    assert drawn["red"] > 0  # listed vessels' tracks are highlighted
-    assert "ANGARA" in page.text_content("#track-count")
+    # Listed vessels' tracks are highlighted red; no simulated ship is on a real list.
+    assert drawn["red"] == sum(1 for v in tracks if v.get("listed")) == 0
+    assert "listed: none" in page.text_content("#track-count")
+    assert "SYNTHETIC" in page.text_content("#synthetic-note")
     marker = page.locator(f'path.marker-port_visit[data-event-id="{visit_event["id"]}"]')
     assert marker.count() == 1
-    assert "marker-listed" in (marker.get_attribute("class") or "")
+    assert "marker-listed" not in (marker.get_attribute("class") or "")
     marker.click(force=True)
     page.wait_for_selector("#detail-title")
     detail = page.text_content("#detail")
-    assert "ANGARA" in detail and "Dunai" in detail and "listed" in detail
+    assert SHUTTLE in detail and "Dunai" in detail and "SYNTHETIC" in page.text_content("#detail-title")
     assert page.locator("#detail ol.ais li").count() == min(50, len(visit_event["ais_messages"])) > 0
     assert page.locator("path.port").count() == len(live.api("/maritime/ports"))
     shot(page, screenshots, "map")
-    # Only ANGARA: its own track and every event it is part of.
-    angara = next(v for v in visit_event["vessels"] if v["name"] == "ANGARA")
+    # Only the shuttle: its own track and every event it is part of.
+    angara = next(v for v in visit_event["vessels"] if v["name"] == SHUTTLE)
     page.click("#detail button:has-text('Only this vessel')")
     page.wait_for_selector("#vessel-chip:not([hidden])")
     own = live.api(f"/maritime/events?vessel={angara['mmsi']}&limit=500", "viewer")["items"]
@@ -257,9 +263,10 @@ def test_entity_search_opens_the_entity_with_its_names_entries_mentions_and_merg
 ) -> None:
     page = login(context, watch, live, "viewer")
     visit(page, live, "/evidence")
-    found = live.api("/entities?q=ANGARA", "viewer")["items"]
-    assert found, "the demo store resolves the vessel ANGARA"
-    page.fill("#entity-q", "ANGARA")
+    # The founding report's "Yoon" is merged into "Yoon Suk Yeol": names, mentions and a merge.
+    found = live.api("/entities?q=Yoon Suk Yeol", "viewer")["items"]
+    assert found, "the demo store resolves Yoon Suk Yeol from the founding report"
+    page.fill("#entity-q", "Yoon Suk Yeol")
     page.click("#entity-search button[type=submit]")
     page.wait_for_selector("#entity-results a")
     assert page.locator("#entity-results li").count() == len(found)
@@ -271,6 +278,7 @@ def test_entity_search_opens_the_entity_with_its_names_entries_mentions_and_merg
     assert page.locator("#entity-entries li").count() == max(1, len(entity["list_entries"]))
     assert page.locator("#entity-mentions li").count() == max(1, len(entity["mentions"]))
     assert page.locator("#entity-merges li").count() == max(1, len(entity["merges"]))
+    assert entity["mentions"] and entity["merges"]
     for entry in entity["list_entries"]:
         assert entry["entry_id"] in page.text_content("#entity-entries")
 

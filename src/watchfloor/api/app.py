@@ -13,12 +13,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 
 from watchfloor import __version__
-from watchfloor.api import match, problems, routes, routes_watch
+from watchfloor.api import match, problems, routes, routes_watch, taxii
 from watchfloor.api.auth import principal_of, service_of
 from watchfloor.api.limits import BodySizeLimit
 from watchfloor.service.app import Watchfloor
 from watchfloor.settings import Settings, get_settings
 from watchfloor.store import Store
+from watchfloor.web.routes import build_router, static_files
 
 
 def create_app(settings: Settings | None = None, service: Watchfloor | None = None) -> FastAPI:
@@ -63,13 +64,9 @@ def store_of(request: Request) -> Store:
 
 
 def _mount_taxii(app: FastAPI) -> None:
-    from watchfloor.share import taxii
-
     app.include_router(taxii.build_router(store=store_of, principal=principal_of), prefix="/taxii2")
 
 
 def _mount_web(app: FastAPI) -> None:
-    from watchfloor.web.routes import build_router, static_files
-
     app.include_router(build_router())
     app.mount("/static", static_files(), name="static")

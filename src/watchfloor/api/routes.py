@@ -22,10 +22,15 @@ from watchfloor.api.auth import require, service_of
 from watchfloor.api.limits import RateLimiter, save_upload
 from watchfloor.api.problems import ApiProblem
 from watchfloor.assess.review import Decision
+from watchfloor.maritime.ports import load_ports
 from watchfloor.screen.score import ScreenResult
 from watchfloor.service import queries
 from watchfloor.service.app import Watchfloor
+from watchfloor.service.maritime import vessel_profile
+from watchfloor.service.reports import read_batch
+from watchfloor.service.screening import screen_csv as screen_rows
 from watchfloor.service.screening_query import QueryError, build_query
+from watchfloor.service.tracks import vessel_tracks
 from watchfloor.service.users import Principal, Role, audit_records
 from watchfloor.settings import Settings
 
@@ -63,8 +68,6 @@ class ScreenRequest(BaseModel):
 
 def screen_result_dict(result: ScreenResult, threshold: float | None) -> dict[str, Any]:
     """The JSON of one screened query: matches best first, each with its explanation."""
-    from dataclasses import asdict
-
     return {
         "query": asdict(result.query),
         "threshold": threshold,
@@ -238,8 +241,6 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/maritime/ports", tags=["maritime"])
     def ports(app: App, who: Viewer) -> list[dict[str, Any]]:
         """The watched ports, with the source of each position."""
-        from watchfloor.maritime.ports import load_ports
-
         return [
             {
                 "id": p.id,
@@ -263,8 +264,6 @@ def build_router(settings: Settings) -> APIRouter:
         max_points: Annotated[int, Query(ge=10, le=500_000)] = 100_000,
     ) -> dict[str, Any]:
         """Vessel tracks from the AIS store, split into segments at reception gaps."""
-        from watchfloor.service.tracks import vessel_tracks
-
         return vessel_tracks(
             app, vessel=vessel, since=_day(since, "since"), until=_day(until, "until"), max_points=max_points
         )
@@ -272,8 +271,6 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/vessels/{vessel}", tags=["maritime"])
     def vessel(app: App, who: Viewer, vessel: str) -> dict[str, Any]:
         """A vessel's risk profile (IMO or MMSI): identities, list entries, port calls, gaps, encounters."""
-        from watchfloor.service.maritime import vessel_profile
-
         profile = vessel_profile(app.store, vessel)
         body: dict[str, Any] = profile.to_dict()
         if who.role is not Role.ADMIN:
@@ -367,8 +364,6 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> Response:
         """Screen every row of a CSV (``name`` or ``imo``/``mmsi``, optional ``schema``, ``dob``,
         ``country``; headers in any case); the answer is CSV, one row per match, errors per row."""
-        from watchfloor.service.screening import screen_csv as screen_rows
-
         app = service_of(request)
         limiter.check(who.user, "csv screening")
         with tempfile.TemporaryDirectory() as folder:
@@ -414,8 +409,6 @@ def build_router(settings: Settings) -> APIRouter:
         request: Request, who: Analyst, files: Annotated[list[UploadFile], File()]
     ) -> dict[str, Any]:
         """Store uploaded reports (text, HTML, RSS/Atom, JSONL) with their events and claims."""
-        from watchfloor.service.reports import read_batch
-
         app = service_of(request)
         limiter.check(who.user, "ingest")
         with tempfile.TemporaryDirectory() as folder:

@@ -13,6 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from watchfloor.cli.ais import DataDirOption, JsonOption, _data_dir, app
 from watchfloor.cli.output import console, err_console, print_json, print_table
+from watchfloor.maritime.details import (
+    EncounterDetails,
+    GapDetails,
+    LoiteringDetails,
+    PortVisitDetails,
+    details_of,
+    vessel_identity,
+)
 from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.service import maritime as maritime_ops
@@ -20,27 +28,25 @@ from watchfloor.store import Store, open_store
 
 
 def _vessel_label(event: MaritimeEvent, mmsi: int) -> str:
-    info = event.details.get("vessels", {}).get(str(mmsi), {})
-    names = info.get("name") or []
+    names = vessel_identity(event, mmsi).name
     return f"{mmsi}" + (f" {'/'.join(names)}" if names else "")
 
 
 def _summary(event: MaritimeEvent) -> str:
-    d = event.details
-    if event.kind is EventKind.GAP:
-        rec = d["reception"]
+    d = details_of(event)
+    if isinstance(d, GapDetails):
+        rec = d.reception
         return (
-            f"dark {d['hours']:.1f} h, {d['distance_km']:.0f} km at {d['implied_speed_knots']:.1f} kn; "
-            f"others received {rec['hours_with_other_vessels']}/{rec['hours_inside_gap']} h"
+            f"dark {d.hours:.1f} h, {d.distance_km:.0f} km at {d.implied_speed_knots:.1f} kn; "
+            f"others received {rec.hours_with_other_vessels}/{rec.hours_inside_gap} h"
         )
-    if event.kind is EventKind.ENCOUNTER:
-        return f"{d['hours']:.1f} h within {d['max_distance_m']:.0f} m"
-    if event.kind is EventKind.LOITERING:
-        return f"{d['hours']:.1f} h at {d['mean_speed_knots']:.1f} kn mean"
-    if event.kind is EventKind.PORT_VISIT:
-        return f"{d['port_name']} {d['hours']:.1f} h"
-    values = ", ".join(str(v["value"]) for v in d.get("values", []))
-    return f"{d.get('change')}: {values}" if values else str(d.get("change"))
+    if isinstance(d, EncounterDetails):
+        return f"{d.hours:.1f} h within {d.max_distance_m:.0f} m"
+    if isinstance(d, LoiteringDetails):
+        return f"{d.hours:.1f} h at {d.mean_speed_knots:.1f} kn mean"
+    if isinstance(d, PortVisitDetails):
+        return f"{d.port_name} {d.hours:.1f} h"
+    return f"{d.change}: {', '.join(d.values)}" if d.values else d.change
 
 
 def print_events(events: list[MaritimeEvent], title: str, out: Console = console) -> None:
@@ -53,7 +59,7 @@ def print_events(events: list[MaritimeEvent], title: str, out: Console = console
     for e in events:
         links = sorted({f"{link.caption} ({link.entry_key})" for link in e.links if link.strong})
         table.add_row(
-            e.kind.value,
+            ("[bold yellow]SYNTHETIC[/] " if e.synthetic else "") + e.kind.value,
             f"{e.start:%Y-%m-%d %H:%M}",
             f"{e.duration_hours:.1f}",
             " + ".join(_vessel_label(e, m) for m in e.mmsis),
@@ -108,13 +114,18 @@ def detect(
     listed = [e for e in result.events if e.listed]
     if json_out:
         print_json({"positions": result.positions, "windows": result.windows, "counts": result.counts,
-                    "listed_events": len(listed)})  # fmt: skip
+                    "listed_events": len(listed), "flagged": result.set_aside,
+                    "flagged_set_aside": result.land_set_aside,
+                    "flagged_examples": [r.to_dict() for r in result.set_aside_refs]})  # fmt: skip
         return
     print_table(
         f"{result.positions:,} positions in {result.windows} windows",
         ["kind", "events", "with a listed vessel"],
         [(k, n, sum(1 for e in listed if e.kind.value == k)) for k, n in sorted(result.counts.items())],
     )
+    for cause, n in sorted(result.set_aside.items()):
+        fate = "kept out of detection" if result.land_set_aside else "flagged, kept (land.set_aside: false)"
+        err_console.print(f"{n:,} positions {cause.replace('_', ' ')}: {fate}")
 
 
 @app.command()
@@ -180,37 +191,3 @@ def _count(values: Any) -> dict[str, int]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return counts
-
-
-def demo_step(store: Store, out: Console) -> dict[str, Any]:
-    """Demo: simulate a scenario, ingest it, detect, and print the events with a listed vessel.
-
-    Links use the lists already loaded in ``store`` (the lists step runs first). The scenario
-    and its Parquet store live in a fixed folder beside the store, so that a second run reads the
-    same files, finds the same events (their ids include the files they rest on) and stores
-    nothing twice.
-    """
-    from watchfloor.maritime.scenario import generate, score
-
-    folder = (store.path.parent if store.path else Path.cwd()) / "watchfloor-demo-ais"
-    scenario = generate()
-    csv_path, _ = scenario.write(folder / "scenario")
-    ingest = maritime_ops.ingest_ais(csv_path, folder / "data")
-    result = run_detection(store, folder / "data")
-    listed = [e for e in result.events if e.listed]
-    graded = score([e.to_dict() for e in result.events], scenario.truth)
-    out.print(
-        f"[bold]AIS[/] [yellow]SYNTHETIC[/] scenario: {ingest.report.positions:,} positions ingested, "
-        f"{len(result.events)} events ({', '.join(f'{k} {v}' for k, v in sorted(result.counts.items()))}); "
-        f"planted events found {graded.found}/{graded.expected}, false {len(graded.false_events)}"
-    )
-    print_events(listed, f"{len(listed)} events involving listed vessels", out)
-    return {
-        "synthetic": True,
-        "positions": ingest.report.positions,
-        "counts": result.counts,
-        "listed_events": len(listed),
-        "recall": graded.recall,
-        "false_events": len(graded.false_events),
-        "listed_vessels": sorted({link.caption for e in listed for link in e.links if link.strong}),
-    }

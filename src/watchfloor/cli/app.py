@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 from typer._click.exceptions import ClickException  # typer vendors click; its errors derive from this
 
 from watchfloor import __version__
@@ -42,6 +43,7 @@ CREATES_STORE = {
     "screen",
     "extract",
     "watch",
+    "feeds",
 }
 """Commands that may start a new store or need none; every other one refuses a store file that is missing
 (a mistyped ``--store`` must not yield an empty store and a confident "Stage 0" answer)."""
@@ -83,7 +85,6 @@ def _refuse_missing_store(command: str | None) -> None:
     """A command that only reads must not create the store it was pointed at."""
     if command is None or command in CREATES_STORE:
         return
-    from sqlalchemy.engine import make_url
 
     url = make_url(get_settings().database_url)
     database = url.database
@@ -119,6 +120,7 @@ from watchfloor.cli import store as _store  # noqa: E402
 from watchfloor.cli import vessel as _vessel  # noqa: E402
 from watchfloor.cli import watch as _watch  # noqa: E402
 from watchfloor.cli.ais import app as _ais_app  # noqa: E402
+from watchfloor.cli.feeds import app as _feeds_app  # noqa: E402
 from watchfloor.cli.lists import app as _lists_app  # noqa: E402
 
 app.command(name="demo")(_demo.demo)
@@ -127,6 +129,7 @@ app.command(name="screen")(_screen.screen)
 app.command(name="extract")(_extract.extract)
 app.add_typer(_extract.ingest_app, name="ingest")
 app.command(name="events")(_extract.events)
+app.add_typer(_feeds_app, name="feeds")
 app.command(name="documents")(_store.documents)
 app.add_typer(_ais_app, name="ais")
 app.command(name="vessel")(_vessel.vessel)
@@ -145,7 +148,9 @@ app.command(name="watch")(_watch.watch)
 def main() -> None:
     """Entry point: run the app, turning watchfloor errors into one clear line and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode, typer.Exit(n) comes back as n
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except WatchfloorError as exc:
         if _state["verbose"]:
             err_console.print(traceback.format_exc(), markup=False, highlight=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +18,7 @@ from watchfloor.assess.review import Decision
 from watchfloor.cli.output import console, print_json, print_table
 from watchfloor.errors import InputError
 from watchfloor.service.assessment import alerts, assess_store, brief, merges, resolve_store
-from watchfloor.store import Store, open_store
+from watchfloor.store import open_store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes.")]
 AsOfOption = Annotated[
@@ -162,31 +162,3 @@ def brief_command(
     )
     if result.pdf:
         console.print(f"pdf written: {result.pdf}")
-
-
-def demo_step(store: Store, console: Console) -> dict[str, Any]:
-    """The demo's last step: resolve, assess (raising alerts) and write the brief beside the store."""
-    resolution = resolve_store(store)
-    assessment, raised = assess_store(store, None)
-    out = (store.path.parent if store.path else Path.cwd()) / "brief.html"
-    written = brief(store, out)
-    stage = assessment.current_stage
-    console.print(
-        f"[bold]assessment[/]: stage {stage.level} ({stage.name}); {assessment.explanation}", highlight=False
-    )
-    for result in assessment.indicators:
-        if result.status.value != "not_observed":
-            console.print(f"  {result.name}: {result.status.value} ({result.independent_sources} sources)")
-    console.print(
-        f"[bold]brief[/]: {written.html} ({written.footnotes} footnotes); {len(raised)} new alert(s)"
-    )
-    return {
-        "stage": stage.level,
-        "stage_name": stage.name,
-        "indicators": {r.id: r.status.value for r in assessment.indicators},
-        "missing_for_next": [t.needs for t in assessment.missing_for_next],
-        "alerts_raised": raised,
-        "merges": resolution.merges_made,
-        "brief": str(written.html),
-        "footnotes": written.footnotes,
-    }

@@ -85,12 +85,13 @@ def extract(
         print_json([extraction_json(r, report.text) for report, r in zip(reports, results, strict=True)])
     else:
         for result in results:
-            _print_extraction(result, console)
+            print_extraction(result, console)
     if errors and not results:
         raise typer.Exit(1)
 
 
-def _print_extraction(result: Extraction, out: Console) -> None:
+def print_extraction(result: Extraction, out: Console) -> None:
+    """The events and claims of one extraction as a table for people."""
     out.print(
         f"[bold]{result.origin}[/]  {result.published or 'no date'}  "
         f"source {result.source or 'unknown'} (grade {result.source_grade})",
@@ -184,7 +185,7 @@ def events(
             (
                 short_id(r["id"]),
                 r["date_end"],
-                r["type"],
+                ("SYNTHETIC " if r.get("synthetic") else "") + r["type"],
                 f"{r['source'] or '?'} → {r['target'] or '?'}",
                 (r["object"] or "") + (f" ({r['place']})" if r["place"] else ""),
                 "; ".join(
@@ -195,23 +196,3 @@ def events(
             for r in rows
         ],
     )
-
-
-def demo_step(store: Any, out: Console, shared: Path | None = None) -> dict[str, Any]:
-    """Demo: ingest the founding report and print its events; returns what was found."""
-    from watchfloor.sources.bundled import FOUNDING_REPORT, FOUNDING_REPORT_SOURCE, data_file
-    from watchfloor.store.extractions import save_extraction
-
-    path = data_file(FOUNDING_REPORT, shared)
-    reports, _errors = read_batch([path], None, FOUNDING_REPORT_SOURCE)
-    extraction = next(extract_reports(reports))
-    with store.session() as session:
-        result = save_extraction(session, reports[0], extraction)
-    _print_extraction(extraction, out)
-    return {
-        "document": extraction.document,
-        "events": len(extraction.events),
-        "claims": sum(len(e.claims) for e in extraction.events),
-        "types": sorted({e.type.value for e in extraction.events}),
-        "stored": result.created,
-    }

@@ -25,7 +25,7 @@ from watchfloor.service import lists as list_ops
 from watchfloor.sources.lists.download import OFFICIAL_LISTS
 from watchfloor.sources.lists.records import ListSource
 from watchfloor.store import Store, open_store
-from watchfloor.store.lists import LoadedList, LoadResult, load_list_files, loaded_lists
+from watchfloor.store.lists import LoadedList, LoadResult, loaded_lists
 
 app = typer.Typer(
     help="Sanctions lists: show what is loaded (bare `watchfloor lists`), load files, update from "
@@ -216,25 +216,3 @@ def update(
         raise WatchfloorError(
             f"{len(errors)} of {len(sources)} lists failed to update ({failed}); previous versions kept"
         )
-
-
-def demo_step(store: Store, out: Console, shared: Path | None = None) -> dict[str, Any]:
-    """Demo: load the real UN, OFAC and UK lists into ``store`` and report what is loaded."""
-    list_files = list_ops.demo_lists(shared)
-    results = load_list_files(store, list_files)
-    with store.session() as session:
-        loaded = loaded_lists(session)
-    for item in loaded:
-        out.print(
-            f"[bold]list[/] {item.source}: {item.entry_count:,} entries "
-            f"({', '.join(f'{k} {v:,}' for k, v in item.schemas.items())})"
-            + (f", published {item.published}" if item.published else "")
-        )
-    return {
-        "loaded": [
-            {"source": r.source, "entries": r.entry_count, "new_version": r.created, "version": r.version_id}
-            for r in results
-        ],
-        "lists": {item.source: item.entry_count for item in loaded},
-        "files": [list_file.origin for list_file in list_files],
-    }

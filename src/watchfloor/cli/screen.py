@@ -7,17 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from watchfloor.cli.output import console, err_console, print_json, print_table
-from watchfloor.model.schema import IdScheme, Schema
-from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, Query, ScreenIndex, ScreenResult, screen_full
+from watchfloor.screen import ALGORITHM, DEFAULT_THRESHOLD, ScreenIndex, ScreenResult, screen_full
 from watchfloor.screen.loading import index_from_files
 from watchfloor.screen.score import ALGORITHMS, scorer
 from watchfloor.service.screening import index_from_store, screen_csv
 from watchfloor.service.screening_query import SCHEMAS, build_query
-from watchfloor.sources.lists.records import Identifier
 from watchfloor.store import Store, open_store
 
 
@@ -167,51 +164,3 @@ def screen(
         print_json(result_json(result, threshold, algorithm))
     else:
         _print_result(result, algorithm)
-
-
-DEMO_QUERIES: list[tuple[str, Query]] = [
-    ("Hangul", Query("김정은")),
-    ("McCune-Reischauer", Query("Kim Chong-un", schema=Schema.PERSON)),
-    (
-        "another person, with date of birth",
-        Query("Kim Jong Nam", schema=Schema.PERSON, birth_date="1971-05-10"),
-    ),
-    ("Cyrillic", Query("Сергей Кужугетович Шойгу", schema=Schema.PERSON)),
-    ("vessel by IMO", Query(schema=Schema.VESSEL, identifiers=[Identifier(IdScheme.IMO, "9179842")])),
-    (
-        "IMO with a wrong check digit",
-        Query(schema=Schema.VESSEL, identifiers=[Identifier(IdScheme.IMO, "9179843")]),
-    ),
-]
-"""The issue's screening examples, run by ``watchfloor demo``."""
-
-
-def demo_step(store: Store, out: Console) -> dict[str, Any]:
-    """Demo: screen the issue's examples against the lists loaded in ``store``; a summary dict."""
-    index = index_from_store(store)
-    results: list[dict[str, Any]] = []
-    for label, query in DEMO_QUERIES:
-        result = screen_full(query, index, limit=3)
-        top = result.matches[0] if result.matches else None
-        invalid = [f"{c.scheme} {c.value}: {c.reason}" for c in result.identifier_checks if not c.valid]
-        shown = query.name or ", ".join(f"{i.scheme.value} {i.value}" for i in query.identifiers)
-        verdict = (
-            f"{top.caption} ({top.key}) {top.score:.2f} {'MATCH' if top.match else 'no match'}"
-            if top
-            else "-"
-        )
-        out.print(
-            f"[bold]screen[/] {label}: {shown} -> {verdict}"
-            + (f" [red]invalid: {invalid[0]}[/]" if invalid else "")
-        )
-        results.append(
-            {
-                "label": label,
-                "query": shown,
-                "top": {"id": top.key, "caption": top.caption, "score": top.score, "match": top.match}
-                if top
-                else None,
-                "invalid_identifiers": invalid,
-            }
-        )
-    return {"algorithm": ALGORITHM, "index_entries": index.stats.entries, "queries": results}

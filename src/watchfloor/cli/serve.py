@@ -22,6 +22,7 @@ def serve(
     ] = False,
 ) -> None:
     """Run the REST API, yente-compatible /match, TAXII 2.1 and the dashboard on the store."""
+    # lazy: Uvicorn and the FastAPI app cost seconds to import; every other command skips them
     import uvicorn
 
     from watchfloor.api.app import create_app
@@ -30,6 +31,7 @@ def serve(
     app = create_app(service.settings, service)
     runner = None
     if watch:
+        # lazy: the watch (feeds, streams, delivery) is imported only with --watch
         from watchfloor.service.watch import Watch
         from watchfloor.watch.log import install
 

@@ -21,12 +21,16 @@ def vessel(
         print_json(profile.to_dict())
         return
     ident = profile.to_dict()["identity"]
-    console.print(f"[bold]{key}[/]: {', '.join(profile.names) or 'no name broadcast'}")
+    console.print(f"[bold]{key}[/]: {', '.join(profile.names) or 'no name broadcast'}", highlight=False)
+    if profile.list_names:
+        console.print(f"  names on the lists: {', '.join(profile.list_names)}", highlight=False)
     flags = ident["flags"]
     mmsis = ", ".join(f"{m} ({flags[str(m)]})" for m in profile.mmsis) or "-"
     imos = ", ".join(map(str, profile.imos)) or "-"
     console.print(f"  MMSI {mmsis}; IMO {imos}; call sign {', '.join(profile.call_signs) or '-'}")
     console.print(f"  [bold]risk {profile.score:.2f}[/] ({profile.explanation})", highlight=False)
+    if profile.ais_statement:
+        console.print(f"  [bold]{profile.ais_statement}[/]", highlight=False)
     if profile.synthetic_events:
         console.print(f"  [bold yellow]SYNTHETIC[/]: {profile.synthetic_events} events rest on simulated AIS")
 
@@ -37,6 +41,11 @@ def vessel(
         "list entries",
         ["entry", "name", "matched on"],
         [(e["entry_key"], e["caption"], f"{e['matched_on']} {e['value']}") for e in profile.list_entries],
+    )
+    print_table(
+        "identity checks (AIS against the lists and the ITU MID table)",
+        ["check", "detail", ""],
+        [(c.check, c.detail, "SYNTHETIC" if c.synthetic else "") for c in profile.identity_checks],
     )
     print_table(
         "port calls",

@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one resolution run whose ordered steps share one in-memory graph.
 """Resolution: one entity per real-world actor across reports, sanctions lists and AIS.
 
 ``watchfloor-resolve-v1`` builds the evidence graph's entities and merges what is one actor:
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from watchfloor.graph.actors import actor_name, canonical_actor, state_actors
 from watchfloor.model.ids import stable_id
 from watchfloor.model.schema import IdScheme, Schema
+from watchfloor.screen.score import Query, screen
 from watchfloor.store.models import (
     Claim,
     Entity,
@@ -400,7 +402,6 @@ def _resolve_mentions(graph: _Graph, session: Session, index: Any, vessels: dict
             continue
         if index is None:
             continue
-        from watchfloor.screen.score import Query, screen
 
         matches = screen(Query(name=mention.text, schema=Schema(schema)), index, limit=3)
         good = [m for m in matches if m.match and m.score >= NAME_MATCH_MIN_SCORE]

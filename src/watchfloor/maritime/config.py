@@ -45,10 +45,21 @@ class LoiteringConfig(BaseModel):
 
 
 class PortVisitConfig(BaseModel):
+    entry_km: float = Field(default=3.0, gt=0)
+    """A visit begins at the first fix this close to a port (GFW: 3 km of an anchorage); a port whose
+    ``radius_km`` is wider (a settlement centre, not an anchorage point) enters at its radius."""
+    exit_km: float = Field(default=4.0, gt=0)
+    """... and ends at the last fix before one beyond this (GFW: 4 km); the band is the hysteresis."""
     min_hours: float = Field(ge=0)
     max_gap_hours: float = Field(gt=0)
     stop_speed_knots: float | None = Field(default=None, ge=0)
     """A visit needs at least one fix at or below this speed (GFW's port stop); None: no stop needed."""
+
+
+class LandConfig(BaseModel):
+    set_aside: bool = False
+    """Keep positions on land (``shore.on_land``) out of detection. Off by default: the 1 km mask has
+    no rivers, so inland-waterway traffic (29 % of the NOAA sample) reads as land; they are counted."""
 
 
 class IdentityConfig(BaseModel):
@@ -66,11 +77,14 @@ class DetectionConfig(BaseModel):
     loitering: LoiteringConfig
     port_visit: PortVisitConfig
     identity: IdentityConfig
+    land: LandConfig = LandConfig()
 
     @model_validator(mode="after")
     def _aligned(self) -> DetectionConfig:
         if (self.window_hours * 60) % self.encounter.bucket_minutes:
             raise ValueError("window_hours must be a whole number of encounter buckets")
+        if self.port_visit.exit_km < self.port_visit.entry_km:
+            raise ValueError("port_visit.exit_km must not be below port_visit.entry_km")
         if self.encounter.bucket_minutes > 60 or 60 % self.encounter.bucket_minutes:
             raise ValueError("encounter.bucket_minutes must divide an hour")
         return self

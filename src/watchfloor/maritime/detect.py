@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -26,8 +27,7 @@ from watchfloor.maritime.links import VesselListIndex, attach_links, vessel_iden
 from watchfloor.maritime.loitering import loitering_events, loitering_pieces
 from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
 from watchfloor.maritime.ports import Port, load_ports
-from watchfloor.maritime.records import EventKind, MaritimeEvent
-from watchfloor.maritime.tracks import TRACK_COLUMNS
+from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
 
@@ -45,6 +45,14 @@ class WindowPieces:
     loitering: pl.DataFrame
     port_visits: pl.DataFrame
     coverage: pl.DataFrame
+    set_aside: dict[str, int] = field(default_factory=dict)
+    """Positions flagged, by cause (``on_land``); kept out of detection when the config says so."""
+    set_aside_refs: list[PositionRef] = field(default_factory=list)
+    """The first few of them per cause, to look them up."""
+
+
+SET_ASIDE_REFS = 20
+"""How many set-aside positions per cause a result cites."""
 
 
 @dataclass
@@ -55,6 +63,12 @@ class DetectionResult:
     positions: int
     windows: int
     counts: dict[str, int] = field(default_factory=dict)
+    set_aside: dict[str, int] = field(default_factory=dict)
+    """Positions flagged by cause: ``on_land`` (well inside land by the 1 km mask, away from every
+    watched port: a spoofed or broken fix, or a ship on a river the mask lacks). They are kept out of
+    detection only where ``land.set_aside`` is true (``land_set_aside``)."""
+    set_aside_refs: list[PositionRef] = field(default_factory=list)
+    land_set_aside: bool = False
 
     def by_kind(self, kind: EventKind) -> list[MaritimeEvent]:
         return [e for e in self.events if e.kind is kind]
@@ -93,6 +107,9 @@ def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[Wi
     """Per-vessel pieces of one window, and its encounter buckets (for the pair stage)."""
     from watchfloor.maritime.tracks import prepare
 
+    kept, aside = split_on_land(frame, det.ports)
+    if det.cfg.land.set_aside:
+        frame = kept
     track = prepare(frame, det.cfg, det.ports)
     pieces = WindowPieces(
         window=window,
@@ -103,12 +120,49 @@ def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[Wi
         port_visits=port_visit_pieces(track, det.cfg),
         coverage=coverage(track, det.cfg),
     )
+    if aside.height:
+        pieces.set_aside = {"on_land": aside.height}
+        pieces.set_aside_refs = [
+            PositionRef(r["mmsi"], r["ts"], r["lat"], r["lon"], str(r["src_file"]), r["src_line"], "on_land")
+            for r in aside.sort(["ts", "mmsi"]).head(SET_ASIDE_REFS).iter_rows(named=True)
+        ]
     return pieces, buckets(track, det.cfg)
+
+
+def split_on_land(frame: pl.DataFrame, ports: list[Port]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(positions kept, positions on land). On land: a whole land-grid cell inside land
+    (:func:`watchfloor.maritime.shore.on_land`) and more than a kilometre beyond every watched port's
+    circle, so that a river port the 1 km mask reads as land keeps its calls."""
+    from watchfloor.maritime.ports import port_d2
+    from watchfloor.maritime.shore import on_land
+
+    if frame.height == 0:
+        return frame, frame
+    land = on_land(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+    if not land.any():
+        return frame, frame.clear()
+    mask = pl.Series("_land", land)
+    lat, lon = pl.col("lat"), pl.col("lon")
+    near = [port_d2(p, lat, lon) <= (p.radius_km + 1.0) ** 2 for p in ports]
+    keep_expr = ~pl.col("_land") | (pl.any_horizontal(near) if near else pl.lit(False))
+    keyed = frame.with_columns(mask).with_columns(keep_expr.alias("_keep"))
+    kept = keyed.filter(pl.col("_keep")).drop("_land", "_keep")
+    aside = keyed.filter(~pl.col("_keep")).drop("_land", "_keep")
+    return kept, aside
 
 
 def pair_stage(bk: pl.DataFrame, det: Detectors, band: tuple[float, float] | None = None) -> pl.DataFrame:
     """Encounter run pieces of one window (and, optionally, one longitude band)."""
     return encounter_pieces(close_pairs(bk, det.cfg, band), det.cfg)
+
+
+StaticPart = tuple[list[MaritimeEvent], dict[int, dict[str, set[str]]]]
+
+
+def static_part(static: pl.DataFrame | pl.LazyFrame | None, cfg: DetectionConfig) -> StaticPart:
+    """The identity events and each vessel's identities from the static rows (what ``finish`` adds)."""
+    frame = static if static is not None else pl.DataFrame(schema=STATIC_SCHEMA)
+    return static_identity_events(frame, cfg), vessel_identities(frame)
 
 
 def finish(
@@ -117,8 +171,14 @@ def finish(
     static: pl.DataFrame | pl.LazyFrame | None,
     det: Detectors,
     lists: Iterable[ListEntry] | VesselListIndex | None = None,
+    *,
+    static_events: StaticPart | None = None,
 ) -> DetectionResult:
-    """Stitch all pieces into events, add identity events and sanctions links, sort."""
+    """Stitch all pieces into events, add identity events and sanctions links, sort.
+
+    ``static_events``: :func:`static_part` of ``static`` computed before (the incremental
+    detector keeps it while no static row arrives); the events in it are changed here.
+    """
     parts = sorted(parts, key=lambda p: p.window)
     cfg = det.cfg
     inner = [p.transitions for p in parts if p.transitions.height]
@@ -138,9 +198,8 @@ def finish(
     events += loitering_events([p.loitering for p in parts], cfg)
     events += port_visit_events([p.port_visits for p in parts], cfg, det.ports)
     events += encounter_events(pair_parts, cfg)
-    static_frame = static if static is not None else pl.DataFrame(schema=STATIC_SCHEMA)
-    events += static_identity_events(static_frame, cfg)
-    identities = vessel_identities(static_frame)
+    identity_events, identities = static_part(static, cfg) if static_events is None else static_events
+    events += identity_events
     for event in events:
         mmsis = [*event.mmsis, *(int(m) for m in event.details.get("mmsis", []) if int(m) not in event.mmsis)]
         event.details["vessels"] = {
@@ -153,7 +212,19 @@ def finish(
     counts: dict[str, int] = {}
     for event in events:
         counts[event.kind.value] = counts.get(event.kind.value, 0) + 1
-    return DetectionResult(events, sum(p.positions for p in parts), len(parts), counts)
+    set_aside: dict[str, int] = {}
+    refs: dict[str, list[PositionRef]] = {}
+    for p in parts:
+        for cause, n in p.set_aside.items():
+            set_aside[cause] = set_aside.get(cause, 0) + n
+        for ref in p.set_aside_refs:
+            refs.setdefault(ref.role, []).append(ref)
+    cited = [
+        r for group in refs.values() for r in sorted(group, key=lambda r: (r.ts, r.mmsi))[:SET_ASIDE_REFS]
+    ]
+    return DetectionResult(
+        events, sum(p.positions for p in parts), len(parts), counts, set_aside, cited, cfg.land.set_aside
+    )
 
 
 def _time_range(positions: pl.LazyFrame) -> tuple[datetime, datetime] | None:
@@ -206,54 +277,40 @@ def detect(
     return finish(parts, pair_parts, static, det, lists)
 
 
-def store_windows(data_dir: Path, window_hours: int) -> list[int]:
-    """The windows holding positions in the Parquet store, from its day folders (no file is read)."""
-    from watchfloor.store.ais import POSITIONS, store_root
+class PositionSource(Protocol):
+    """Stored positions, read one window at a time (:class:`watchfloor.store.ais.AisStore`).
 
-    windows: set[int] = set()
-    for folder in sorted((store_root(data_dir) / POSITIONS).glob("day=*")):
-        try:
-            day = date.fromisoformat(folder.name.removeprefix("day="))
-        except ValueError:
-            continue
-        if not any(folder.glob("*.parquet")):
-            continue
-        lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        windows.update(
-            range(
-                window_of(lo, window_hours), window_of(lo + timedelta(hours=23, minutes=59), window_hours) + 1
-            )
-        )
-    return sorted(windows)
+    Detection takes the source as an argument, so the analyser never imports the store.
+    """
 
+    def windows(self, window_hours: int) -> list[int]:
+        """The windows that hold positions."""
+        ...
 
-def load_store_window(data_dir: Path, window: int, window_hours: int) -> pl.DataFrame:
-    """One window of positions from the Parquet store, reading only the day folders it spans."""
-    from watchfloor.store.ais import scan_positions
+    def window(self, window: int, window_hours: int) -> pl.DataFrame:
+        """One window's positions (``TRACK_COLUMNS``)."""
+        ...
 
-    lo, hi = window_bounds(window, window_hours)
-    last = hi - timedelta(microseconds=1)
-    scan = scan_positions(data_dir, lo.date(), last.date())
-    return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+    def static(self) -> pl.LazyFrame:
+        """All static/voyage rows (``STATIC_SCHEMA``)."""
+        ...
 
 
 def detect_store(
-    data_dir: Path,
+    source: PositionSource,
     lists: Iterable[ListEntry] | VesselListIndex | None = None,
     detectors: Detectors | None = None,
     window_hours: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> DetectionResult:
-    """All detectors over the Parquet store, streaming one window at a time (bounded memory)."""
-    from watchfloor.store.ais import scan_static
-
+    """All detectors over stored positions, streaming one window at a time (bounded memory)."""
     det = detectors or Detectors.load()
     hours = window_hours or det.cfg.window_hours
     parts: list[WindowPieces] = []
     pair_parts: list[pl.DataFrame] = []
-    windows = store_windows(data_dir, hours)
+    windows = source.windows(hours)
     for i, w in enumerate(windows):
-        frame = load_store_window(data_dir, w, hours)
+        frame = source.window(w, hours)
         if frame.height:
             pieces, bk = process_window(frame, w, det)
             del frame
@@ -261,7 +318,7 @@ def detect_store(
             pair_parts.append(pair_stage(bk, det))
         if progress is not None:
             progress(i + 1, len(windows))
-    return finish(parts, pair_parts, scan_static(data_dir), det, lists)
+    return finish(parts, pair_parts, source.static(), det, lists)
 
 
 def _conform(positions: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame | pl.DataFrame:

@@ -9,14 +9,13 @@ stitched by exactly the code the single-process run uses, so the events are iden
 
 Use a ``LocalCluster`` for tests and one machine, or pass any scheduler address
 (``tcp://scheduler:8786``) for a real cluster; with a cluster, workers read the Parquet store
-themselves, so ``data_dir`` must be reachable from every worker.
+themselves, so the source's folder must be reachable from every worker.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -24,24 +23,23 @@ import polars as pl
 from watchfloor.maritime.detect import (
     DetectionResult,
     Detectors,
+    PositionSource,
     WindowPieces,
     finish,
     iter_windows,
-    load_store_window,
     pair_stage,
     process_window,
-    store_windows,
 )
 from watchfloor.maritime.links import VesselListIndex
 from watchfloor.sources.lists.records import ListEntry
 
 
 def _vessel_task(
-    frame: pl.DataFrame | None, source: Path | None, window: int, hours: int, det: Detectors
+    frame: pl.DataFrame | None, source: PositionSource | None, window: int, hours: int, det: Detectors
 ) -> Any:
     if frame is None:
         assert source is not None
-        frame = load_store_window(source, window, hours)
+        frame = source.window(window, hours)
     return process_window(frame, window, det)
 
 
@@ -68,7 +66,7 @@ def band_edges(bands: int, lon_min: float = -180.0, lon_max: float = 180.0) -> l
 def detect_distributed(
     client: Any,
     positions: pl.DataFrame | None = None,
-    data_dir: Path | None = None,
+    source: PositionSource | None = None,
     static: pl.DataFrame | pl.LazyFrame | None = None,
     lists: Iterable[ListEntry] | VesselListIndex | None = None,
     detectors: Detectors | None = None,
@@ -76,7 +74,7 @@ def detect_distributed(
     bands: int = 2,
     lon_range: tuple[float, float] = (-180.0, 180.0),
 ) -> DetectionResult:
-    """All detectors on a Dask ``client``, over an in-memory frame or the Parquet store in ``data_dir``.
+    """All detectors on a Dask ``client``, over an in-memory frame or stored positions (``source``).
 
     ``lon_range`` places the band edges (the outer bands stay open, so nothing falls outside).
     """
@@ -88,13 +86,11 @@ def detect_distributed(
         for w, frame in iter_windows(positions, hours):
             frame_future = client.scatter(frame, hash=False)
             window_futures.append(client.submit(_vessel_task, frame_future, None, w, hours, det_future))
-    elif data_dir is not None:
-        for w in store_windows(data_dir, hours):
-            window_futures.append(
-                client.submit(_vessel_task, None, data_dir, w, hours, det_future, pure=False)
-            )
+    elif source is not None:
+        for w in source.windows(hours):
+            window_futures.append(client.submit(_vessel_task, None, source, w, hours, det_future, pure=False))
     else:
-        raise ValueError("give positions or data_dir")
+        raise ValueError("give positions or a position source")
     piece_futures = [client.submit(_pieces, f) for f in window_futures]
     bucket_futures = [client.submit(_buckets, f) for f in window_futures]
     pair_futures = [
@@ -102,12 +98,10 @@ def detect_distributed(
         for f in bucket_futures
         for band in band_edges(bands, *lon_range)
     ]
-    parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions]
+    parts: list[WindowPieces] = [p for p in client.gather(piece_futures) if p.positions or p.set_aside]
     pair_parts: list[pl.DataFrame] = list(client.gather(pair_futures))
-    if static is None and data_dir is not None:
-        from watchfloor.store.ais import scan_static
-
-        static = scan_static(data_dir)
+    if static is None and source is not None:
+        static = source.static()
     return finish(parts, pair_parts, static, det, lists)
 
 

@@ -20,28 +20,28 @@ it, and only those parts are read to rebuild it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
 from watchfloor.maritime.detect import (
     DetectionResult,
     Detectors,
+    StaticPart,
     WindowPieces,
     finish,
     pair_stage,
     process_window,
+    static_part,
     window_bounds,
     window_of,
 )
 from watchfloor.maritime.links import VesselListIndex
-from watchfloor.maritime.tracks import TRACK_COLUMNS
-from watchfloor.sources.ais.schema import POSITION_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
-from watchfloor.store.ais import POSITIONS, ingested, scan_static, store_root
 
 INCREMENT_HOURS = 1
 """The window the incremental detector holds pieces for (and so the least it reads again)."""
@@ -74,26 +74,31 @@ class _Held:
     pairs: pl.DataFrame | None
 
 
-def visible_parts(data_dir: Path) -> list[PartKey]:
-    """The visible position parts of the store, in the order a scan of the store reads them."""
-    visible = {str(m.get("sha256", ""))[:16] for m in ingested(data_dir)}
-    root = store_root(data_dir) / POSITIONS
-    out: list[PartKey] = []
-    for folder in sorted(root.glob("day=*")):
-        for part in sorted(folder.glob("*.parquet")):
-            if part.name[:16] not in visible:
-                continue
-            try:
-                info = part.stat()
-            except OSError:  # replaced while we looked: the next update sees the new one
-                continue
-            out.append((f"{folder.name}/{part.name}", info.st_size, info.st_mtime_ns))
-    return out
+class PartSource(Protocol):
+    """Stored positions as immutable parts (the Parquet store: :class:`watchfloor.store.ais.AisStore`).
 
+    The detector is given the source, so the analyser never imports the store.
+    """
 
-def _scan_parts(paths: list[Path]) -> pl.LazyFrame:
-    frame = pl.scan_parquet(paths, hive_partitioning=False)
-    return frame.select([pl.col(name).cast(dtype) for name, dtype in POSITION_SCHEMA.items()])
+    def parts(self) -> list[PartKey]:
+        """The visible position parts, in the order a scan of the store reads them."""
+        ...
+
+    def part_range(self, key: PartKey) -> tuple[datetime, datetime] | None:
+        """The first and last position time of one part; None when it holds none."""
+        ...
+
+    def read_parts(self, keys: Fingerprint, lo: datetime, hi: datetime) -> pl.DataFrame:
+        """The positions (``TRACK_COLUMNS``) of the given parts with ``lo <= ts < hi``."""
+        ...
+
+    def static_parts(self) -> list[PartKey]:
+        """The visible static/voyage parts, in the order a scan of the store reads them."""
+        ...
+
+    def static(self) -> pl.LazyFrame:
+        """All static/voyage rows."""
+        ...
 
 
 class IncrementalDetector:
@@ -103,28 +108,25 @@ class IncrementalDetector:
     """
 
     def __init__(
-        self, data_dir: Path, detectors: Detectors | None = None, window_hours: int = INCREMENT_HOURS
+        self, source: PartSource, detectors: Detectors | None = None, window_hours: int = INCREMENT_HOURS
     ) -> None:
-        self.data_dir = Path(data_dir)
+        self.source = source
         self.detectors = detectors or Detectors.load()
         self.window_hours = window_hours
         if (self.window_hours * 60) % self.detectors.cfg.encounter.bucket_minutes:
             raise ValueError("window_hours must be a whole number of encounter buckets")
         self._held: dict[int, _Held] = {}
         self._ranges: dict[PartKey, tuple[datetime, datetime] | None] = {}
+        self._static: tuple[list[PartKey], StaticPart] | None = None
 
     def _range(self, key: PartKey) -> tuple[datetime, datetime] | None:
         if key not in self._ranges:
-            path = store_root(self.data_dir) / POSITIONS / key[0]
-            row = _scan_parts([path]).select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi"))
-            got = row.collect()
-            lo, hi = got.item(0, "lo"), got.item(0, "hi")
-            self._ranges[key] = None if lo is None else (lo, hi)
+            self._ranges[key] = self.source.part_range(key)
         return self._ranges[key]
 
     def fingerprints(self) -> dict[int, Fingerprint]:
         """Each window holding positions, with the parts (in scan order) whose time range meets it."""
-        parts = visible_parts(self.data_dir)
+        parts = self.source.parts()
         self._ranges = {k: v for k, v in self._ranges.items() if k in set(parts)}
         out: dict[int, list[PartKey]] = {}
         for key in parts:
@@ -144,9 +146,7 @@ class IncrementalDetector:
 
     def _load(self, window: int, parts: Fingerprint) -> pl.DataFrame:
         lo, hi = window_bounds(window, self.window_hours)
-        root = store_root(self.data_dir) / POSITIONS
-        scan = _scan_parts([root / key[0] for key in parts])
-        return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+        return self.source.read_parts(parts, lo, hi)
 
     def update(self, lists: Iterable[ListEntry] | VesselListIndex | None = None) -> IncrementalRun:
         """Recompute the changed windows, then stitch all windows' pieces into events."""
@@ -171,5 +171,10 @@ class IncrementalDetector:
         kept = [h for _, h in sorted(self._held.items()) if h.pieces is not None]
         parts = [h.pieces for h in kept if h.pieces is not None]
         pair_parts = [h.pairs for h in kept if h.pairs is not None]
-        result = finish(parts, pair_parts, scan_static(self.data_dir), det, lists)
+        static_parts = self.source.static_parts()
+        if self._static is None or self._static[0] != static_parts:
+            self._static = (static_parts, static_part(self.source.static(), det.cfg))
+        held_events, identities = self._static[1]
+        fresh = (copy.deepcopy(held_events), identities)  # finish adds details and links to them
+        result = finish(parts, pair_parts, None, det, lists, static_events=fresh)
         return IncrementalRun(result, recomputed, len(now) - len(recomputed), len(dropped))

@@ -25,7 +25,8 @@ _IMO_IN_TEXT = re.compile(r"\bIMO\s*(\d{7})\b")
 _NAME = re.compile(r"[^0-9A-Z]+")
 
 
-def _name_key(value: str) -> str:
+def name_key(value: str) -> str:
+    """A vessel name for exact comparison: upper case, anything but letters and digits one space."""
     return _NAME.sub(" ", value.upper()).strip()
 
 
@@ -48,7 +49,7 @@ class VesselListIndex:
                 for match in _IMO_IN_TEXT.finditer(entry.remarks or ""):
                     keys.add((IdScheme.IMO.value, match.group(1)))
                 for name in entry.names:
-                    keys.add(("name", _name_key(name.value)))
+                    keys.add(("name", name_key(name.value)))
             if not keys:
                 continue
             position = len(index.entries)
@@ -58,7 +59,7 @@ class VesselListIndex:
         return index
 
     def lookup(self, scheme: str, value: str) -> list[ListEntry]:
-        norm = _name_key(value) if scheme == "name" else normalise_identifier(IdScheme(scheme), value)
+        norm = name_key(value) if scheme == "name" else normalise_identifier(IdScheme(scheme), value)
         return [self.entries[i] for i in self.by_key.get((scheme, norm), [])]
 
 

@@ -7,11 +7,18 @@ that broadcast the same IMO. The score (``vessel-risk-v1``) is a noisy-or of the
 ``profile.yaml`` of the indicators present; every reason names its indicator, weight and the
 events it rests on. Events resting on simulated AIS are listed with ``synthetic: true`` and
 never counted (the profile of a real ship in the demo scenario scores 0 on simulated behaviour).
+
+Given the loaded lists, the profile also reads the vessel's list entries directly (by IMO and MMSI),
+so a listed ship with no AIS on record still shows its names, entries and the reason "on a sanctions
+list", and the profile says plainly that no AIS track of it is on record. It then checks what AIS
+says against the lists and the ITU table: an MMSI whose MID is not the flag the lists give, an IMO
+the lists give another MMSI for (or the reverse), and broadcast names the lists do not know.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,9 +27,12 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from watchfloor.errors import ConfigError, InputError
-from watchfloor.maritime.identity import flag_of
+from watchfloor.maritime.identity import flag_of, mid_of
+from watchfloor.maritime.links import VesselListIndex, name_key
 from watchfloor.maritime.ports import Port
 from watchfloor.maritime.records import EventKind, MaritimeEvent
+from watchfloor.model.schema import IdScheme
+from watchfloor.sources.lists.records import ListEntry
 from watchfloor.vocabulary import read_vocabulary
 
 METHOD = "vessel-risk-v1"
@@ -60,7 +70,46 @@ def load_risk_weights(path: Path | None = None) -> RiskWeights:
 INDICATORS = (
     "listed", "port_call_kp", "port_call_watched", "suspected_disabling", "gap_near_kp_port", "gap",
     "encounter_listed", "encounter", "loitering", "flag_change", "identity_change", "impossible_position",
+    "mid_flag_mismatch", "list_identity_conflict", "list_name_differs",
 )  # fmt: skip
+
+CHECKS_OF = {
+    "mid_flag_mismatch": ("mid_flag_mismatch",),
+    "list_identity_conflict": ("list_mmsi_conflict", "list_imo_conflict"),
+    "list_name_differs": ("list_name_differs",),
+}
+"""The identity checks behind each identity indicator; counted only when real AIS shows them."""
+
+NO_AIS = "No AIS track of this vessel is on record: no port call, gap or meeting is known from AIS."
+SIMULATED_ONLY = (
+    "No real AIS track of this vessel is on record; the events below rest on simulated AIS only "
+    "and are not counted."
+)
+
+
+@dataclass
+class IdentityCheck:
+    """One disagreement between what AIS broadcast and what the lists or the ITU table say."""
+
+    check: str
+    """``mid_flag_mismatch``, ``list_mmsi_conflict``, ``list_imo_conflict`` or ``list_name_differs``."""
+    detail: str
+    ais: str
+    listed: str
+    entry_key: str | None = None
+    events: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "detail": self.detail,
+            "ais": self.ais,
+            "listed": self.listed,
+            "entry_key": self.entry_key,
+            "events": self.events,
+            "synthetic": self.synthetic,
+        }
 
 
 @dataclass
@@ -103,11 +152,21 @@ class VesselProfile:
     loitering: list[dict[str, Any]]
     identity_changes: list[dict[str, Any]]
     reasons: list[Reason] = field(default_factory=list)
+    identity_checks: list[IdentityCheck] = field(default_factory=list)
+    list_names: list[str] = field(default_factory=list)
+    """Every name the list entries give (primary, aliases, former names)."""
     score: float = 0.0
     method: str = METHOD
     weights_version: str = ""
     synthetic_events: int = 0
     real_events: int = 0
+
+    @property
+    def ais_statement(self) -> str | None:
+        """What the profile rests on when no real AIS does (``None`` when real AIS is on record)."""
+        if self.real_events:
+            return None
+        return SIMULATED_ONLY if self.synthetic_events else NO_AIS
 
     @property
     def explanation(self) -> str:
@@ -132,6 +191,8 @@ class VesselProfile:
                 "names": self.names,
                 "call_signs": self.call_signs,
                 "flags": {str(m): f for m, f in self.flags.items()},
+                "list_names": self.list_names,
+                "checks": [c.to_dict() for c in self.identity_checks],
             },
             "list_entries": self.list_entries,
             "port_calls": self.port_calls,
@@ -147,6 +208,8 @@ class VesselProfile:
                 "reasons": [r.to_dict() for r in self.reasons],
             },
             "events": {"real": self.real_events, "synthetic": self.synthetic_events},
+            "ais_on_record": self.real_events > 0,
+            "ais_statement": self.ais_statement,
         }
 
 
@@ -211,13 +274,89 @@ def _summary(event: MaritimeEvent) -> dict[str, Any]:
     }
 
 
+def _entry_values(entry: ListEntry, scheme: IdScheme) -> set[str]:
+    values = {i.value.strip() for i in entry.identifiers if i.scheme is scheme}
+    if scheme is IdScheme.IMO:
+        values |= {m.group(1) for m in re.finditer(r"\bIMO\s*(\d{7})\b", entry.remarks or "")}
+    return {"".join(ch for ch in v if ch.isdigit()) for v in values} - {""}
+
+
+def _entry_dict(entry: ListEntry, matched_on: str, value: str) -> dict[str, Any]:
+    return {
+        "entry_key": entry.key,
+        "caption": entry.caption,
+        "source": entry.source.value,
+        "matched_on": matched_on,
+        "value": value,
+        "strong": True,
+        "method": "exact-identifier-v1",
+        "names": [n.value for n in entry.names],
+        "flags": list(entry.nationalities),
+        "imo": sorted(_entry_values(entry, IdScheme.IMO)),
+        "mmsi": sorted(_entry_values(entry, IdScheme.MMSI)),
+        "programmes": list(entry.programmes),
+        "place": entry.place,
+        "events": [],
+    }
+
+
+def _identity_checks(
+    mmsis: set[int],
+    ais: dict[int, dict[str, set[str]]],
+    ais_events: dict[int, tuple[list[str], bool]],
+    entries: list[ListEntry],
+) -> list[IdentityCheck]:
+    """AIS identity against the list entries and the ITU MID table (see the module docstring)."""
+    checks: list[IdentityCheck] = []
+    for entry in entries:
+        flags = set(entry.nationalities)
+        e_imos = _entry_values(entry, IdScheme.IMO)
+        e_mmsis = _entry_values(entry, IdScheme.MMSI)
+        e_names = {name_key(n.value) for n in entry.names}
+        for mmsi in sorted(mmsis):
+            seen = ais.get(mmsi, {"imo": set(), "name": set(), "call_sign": set()})
+            refs, synthetic = ais_events.get(mmsi, ([], False))
+            if flags and flag_of(mmsi) not in flags:
+                checks.append(IdentityCheck(
+                    "mid_flag_mismatch",
+                    f"MMSI {mmsi} has MID {mid_of(mmsi)} ({flag_of(mmsi)}); the list gives flag "
+                    f"{', '.join(sorted(flags))}",
+                    str(mmsi), ", ".join(sorted(flags)), entry.key, refs, synthetic,
+                ))  # fmt: skip
+            if e_mmsis and str(mmsi) not in e_mmsis and seen["imo"] & e_imos:
+                checks.append(IdentityCheck(
+                    "list_mmsi_conflict",
+                    f"IMO {', '.join(sorted(seen['imo'] & e_imos))} broadcast by MMSI {mmsi}; the list "
+                    f"gives MMSI {', '.join(sorted(e_mmsis))}",
+                    str(mmsi), ", ".join(sorted(e_mmsis)), entry.key, refs, synthetic,
+                ))  # fmt: skip
+            other_imos = seen["imo"] - e_imos
+            if e_imos and other_imos and (str(mmsi) in e_mmsis or seen["imo"] & e_imos):
+                checks.append(IdentityCheck(
+                    "list_imo_conflict",
+                    f"MMSI {mmsi} broadcast IMO {', '.join(sorted(other_imos))}; the list gives IMO "
+                    f"{', '.join(sorted(e_imos))}",
+                    ", ".join(sorted(other_imos)), ", ".join(sorted(e_imos)), entry.key, refs, synthetic,
+                ))  # fmt: skip
+            unknown = sorted(n for n in seen["name"] if name_key(n) not in e_names)
+            if unknown and e_names:
+                checks.append(IdentityCheck(
+                    "list_name_differs",
+                    f"MMSI {mmsi} broadcast the name {', '.join(unknown)}, which the list entry lacks",
+                    ", ".join(unknown), entry.caption, entry.key, refs, synthetic,
+                ))  # fmt: skip
+    return checks
+
+
 def build_profile(
     query: str,
     events: list[MaritimeEvent],
     ports: list[Port],
     weights: RiskWeights | None = None,
+    lists: VesselListIndex | None = None,
 ) -> VesselProfile:
-    """The profile of the vessel ``query`` (IMO or MMSI) from ``events`` (any superset of its own)."""
+    """The profile of the vessel ``query`` (IMO or MMSI) from ``events`` (any superset of its own)
+    and, when given, the list entries of its IMO numbers and MMSIs."""
     weights = weights or load_risk_weights(None)
     kind, number = parse_vessel_key(query)
     mmsis = vessel_mmsis(events, kind, number)
@@ -315,15 +454,52 @@ def build_profile(
                 found["impossible_position"].append(event)
             else:
                 found["identity_change"].append(event)
+    ais: dict[int, dict[str, set[str]]] = {}
+    ais_events: dict[int, tuple[list[str], bool]] = {}
+    for event in own:
+        for mmsi in mmsis & set(event.mmsis):
+            ident = _identity(event, mmsi)
+            slot = ais.setdefault(mmsi, {"imo": set(), "name": set(), "call_sign": set()})
+            for key, values in ident.items():
+                slot[key].update(values)
+            refs, synthetic = ais_events.get(mmsi, ([], True))
+            if any(ident.values()):
+                ais_events[mmsi] = ([*refs, event.id][:5], synthetic and event.synthetic)
+    list_only: list[ListEntry] = []
+    if lists is not None:
+        probes = [("imo", str(v)) for v in sorted(imos)] + [("mmsi", str(m)) for m in sorted(mmsis)]
+        for scheme, value in probes:
+            for entry in lists.lookup(scheme, value):
+                if (scheme, value) == (kind, str(number)):
+                    listed_by_query.add(entry.key)
+                if entry.key not in {e.key for e in list_only}:
+                    list_only.append(entry)
+                slot_entry = entries.setdefault(entry.key, _entry_dict(entry, scheme, value))
+                for extra, val in _entry_dict(entry, scheme, value).items():
+                    slot_entry.setdefault(extra, val)
+    checks = _identity_checks(mmsis, ais, ais_events, list_only)
     reasons: list[Reason] = []
     keep = 1.0
+    real_ids = {e.id for e in own if not e.synthetic}
     for name in INDICATORS:
         hits = list({e.id: e for e in found[name]}.values())
-        if not hits:
+        ids = [e.id for e in hits]
+        counted = any(not e.synthetic for e in hits)
+        if name == "listed":
+            # a fact of the list: counts when the IMO asked for is listed, with or without AIS
+            counted = counted or bool(listed_by_query)
+            if not hits and not list_only:
+                continue
+        elif name in CHECKS_OF:
+            mine = [c for c in checks if c.check in CHECKS_OF[name]]
+            if not mine:
+                continue
+            ids = sorted({i for c in mine for i in c.events})
+            counted = bool(set(ids) & real_ids)
+        elif not hits:
             continue
         indicator = weights.indicators[name]
-        counted = any(not e.synthetic for e in hits) or (name == "listed" and bool(listed_by_query))
-        reasons.append(Reason(name, indicator.label, indicator.weight, [e.id for e in hits], counted))
+        reasons.append(Reason(name, indicator.label, indicator.weight, ids, counted))
         if counted:
             keep *= 1 - indicator.weight
     return VesselProfile(
@@ -334,6 +510,8 @@ def build_profile(
         call_signs=sorted(calls),
         flags={m: flag_of(m) for m in sorted(mmsis)},
         list_entries=sorted(entries.values(), key=lambda e: str(e["entry_key"])),
+        identity_checks=checks,
+        list_names=sorted({n.value for e in list_only for n in e.names}),
         port_calls=port_calls,
         gaps=gaps,
         encounters=encounters,

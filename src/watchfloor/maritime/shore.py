@@ -11,9 +11,10 @@ mask of ``global-land-mask`` 1.0.0: ``any_land`` (some 1 km land cell in the 0.0
   points 2.5 km apart inside the disc (finer than a cell, so no cell in the disc is skipped). The
   coastline is thereby pushed out by up to one cell (~5.5 km): a point is called "far" only when it
   is far by a margin.
-* ``all_land`` is shipped for a "position on land" test, not used yet: harbours and rivers under
-  1 km wide are land in the 1 km mask (the Gothenburg ferry berth reads as land), so such a test
-  would call moored ships spoofers.
+* :func:`on_land`: the point's ``all_land`` cell and its 8 neighbours are all land, so the point
+  lies at least one whole cell (2.8-5.5 km) inside land. Harbours and rivers under 1 km wide are
+  land in the 1 km mask (the Gothenburg ferry berth reads as land), so a test on the single 1 km
+  cell would call moored ships spoofers; the margin keeps every waterfront out of it.
 """
 
 from __future__ import annotations
@@ -80,6 +81,18 @@ def far_from_shore(
         pts_lat = np.clip(la[k] + north / KM_PER_DEG_LAT, -90.0, 90.0)
         pts_lon = lo[k] + east / (KM_PER_DEG_LAT * max(0.01, math.cos(math.radians(la[k]))))
         result[k] = not bool(_index(any_land, cell, pts_lat, pts_lon).any())
+    return result
+
+
+def on_land(lat: FloatArray | list[float], lon: FloatArray | list[float]) -> BoolArray:
+    """True where the position lies a whole 0.05-degree cell or more inside land (see module doc)."""
+    _, all_land, cell = _grids()
+    la = np.asarray(lat, dtype=np.float64)
+    lo = np.asarray(lon, dtype=np.float64)
+    result = np.ones(la.size, dtype=np.bool_)
+    for dy in (-cell, 0.0, cell):
+        for dx in (-cell, 0.0, cell):
+            result &= _index(all_land, cell, np.clip(la + dy, -90.0, 90.0), lo + dx)
     return result
 
 

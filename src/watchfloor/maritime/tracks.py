@@ -25,7 +25,9 @@ TRACK_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog", "src_file", "src_line"]
 def prepare(frame: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]) -> pl.DataFrame:
     """Sort one partition and add the columns the detectors share.
 
-    Adds ``port`` (index in ``ports`` or null), ``near_port_loiter`` / ``near_port_encounter`` (bool),
+    Adds ``port`` (index in ``ports`` or null: inside the port's entry circle), ``port_out`` (the
+    port whose exit circle holds the point: the port-visit hysteresis band),
+    ``near_port_loiter`` / ``near_port_encounter`` (bool),
     ``lat_u``/``lon_u`` (micro-degrees), ``first``/``last`` (the vessel's first/last row here),
     ``dt_h`` (hours since the vessel's previous row here) and ``speed_fast`` (knots implied by the
     move from it, on a flat-earth distance: a cheap screen that :mod:`gaps` re-checks exactly).
@@ -117,12 +119,16 @@ def _with_ports(frame: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]) ->
     """
     n = frame.height
     port = np.full(n, -1, dtype=np.int16)
+    port_out = np.full(n, -1, dtype=np.int16)
     near_loiter = np.zeros(n, dtype=bool)
     near_encounter = np.zeros(n, dtype=bool)
     if ports and n:
         el, ee = cfg.loitering.port_exclusion_km, cfg.encounter.port_exclusion_km
         lat, lon = pl.col("lat"), pl.col("lon")
-        box = _cell_key(lat, lon).is_in(pl.Series(_port_cells(ports, max(el, ee))).implode())
+        pv = cfg.port_visit
+        band = pv.exit_km - pv.entry_km
+        reach = max(el, ee, band + max(0.0, pv.entry_km - min(p.radius_km for p in ports)))
+        box = _cell_key(lat, lon).is_in(pl.Series(_port_cells(ports, reach)).implode())
         rows = frame.select(box.arg_true()).to_series().to_numpy()
         if rows.size:
             inside = frame.select("lat", "lon")[rows]
@@ -131,19 +137,31 @@ def _with_ports(frame: pl.DataFrame, cfg: DetectionConfig, ports: list[Port]) ->
             def within(extra: float) -> list[pl.Expr]:
                 return [dist <= (p.radius_km + extra) ** 2 for p, dist in zip(ports, d2, strict=True)]
 
-            marks = inside.select(
-                pl.coalesce(
-                    [pl.when(hit).then(pl.lit(i, dtype=pl.Int16)) for i, hit in enumerate(within(0.0))]
+            def entered(extra: float) -> list[pl.Expr]:
+                return [
+                    dist <= (max(pv.entry_km, p.radius_km) + extra) ** 2
+                    for p, dist in zip(ports, d2, strict=True)
+                ]
+
+            def first_of(hits: list[pl.Expr], name: str) -> pl.Expr:
+                return pl.coalesce(
+                    [pl.when(hit).then(pl.lit(i, dtype=pl.Int16)) for i, hit in enumerate(hits)]
                     + [pl.lit(-1, dtype=pl.Int16)]
-                ).alias("port"),
+                ).alias(name)
+
+            marks = inside.select(
+                first_of(entered(0.0), "port"),
+                first_of(entered(band), "port_out"),
                 pl.any_horizontal(within(el)).alias("loiter"),
                 pl.any_horizontal(within(ee)).alias("encounter"),
             )
             port[rows] = marks["port"].to_numpy()
+            port_out[rows] = marks["port_out"].to_numpy()
             near_loiter[rows] = marks["loiter"].to_numpy()
             near_encounter[rows] = marks["encounter"].to_numpy()
     return frame.with_columns(
         pl.Series("port", port).replace(-1, None),
+        pl.Series("port_out", port_out).replace(-1, None),
         pl.Series("near_port_loiter", near_loiter),
         pl.Series("near_port_encounter", near_encounter),
     )

@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one HTML document and the citer numbering its footnotes for every section.
 """The brief: a self-contained HTML write-up of the assessment, every statement footnoted.
 
 Key judgements use estimative language tied to the grades (:func:`watchfloor.assess.grading.estimate`);
@@ -314,10 +315,13 @@ def _maritime_rows(session: Session, citer: _Citer, assessment: Assessment) -> s
     statement = select(MaritimeEvent).order_by(MaritimeEvent.start, MaritimeEvent.id)
     rows = []
     simulated = 0
+    unshown: dict[str, int] = {}  # simulated events outside the table, by kind: named, never hidden
     for row in session.scalars(statement):
         if as_of is not None and row.start.date() > as_of:
             continue
         if row.id not in cited and not row.list_entries:
+            if is_synthetic_maritime(row.data):
+                unshown[row.kind] = unshown.get(row.kind, 0) + 1
             continue
         synthetic = is_synthetic_maritime(row.data)
         simulated += synthetic
@@ -332,8 +336,15 @@ def _maritime_rows(session: Session, citer: _Citer, assessment: Assessment) -> s
             f"<td>{escape(', '.join(map(str, row.list_entries or [])))}{lists}</td>"
             f"<td>{citer.ais(row.id)}</td></tr>"
         )
+    note = (
+        f"<p class='warning'>{SYNTHETIC_LABEL}simulation, not evidence: {sum(unshown.values())} simulated "
+        f"AIS event(s) ({escape(', '.join(f'{k} {n}' for k, n in sorted(unshown.items())))}) of invented "
+        "ships are stored and never counted; <code>watchfloor ais events</code> lists them.</p>"
+        if unshown
+        else ""
+    )
     if not rows:
-        return "<p>No AIS event involves a list-linked vessel or backs an indicator.</p>"
+        return "<p>No AIS event involves a list-linked vessel or backs an indicator.</p>" + note
     warning = (
         f"<p class='warning'>{SYNTHETIC_LABEL}{simulated} AIS event(s) below come from a simulation: "
         "they are shown to demonstrate the maritime path and are never counted as a source or as "
@@ -343,7 +354,7 @@ def _maritime_rows(session: Session, citer: _Citer, assessment: Assessment) -> s
     )
     return (
         warning + "<table><tr><th>kind</th><th>vessel</th><th>MMSI</th><th>IMO</th><th>port</th><th>date</th>"
-        "<th>list entries</th><th>AIS</th></tr>" + "".join(rows) + "</table>"
+        "<th>list entries</th><th>AIS</th></tr>" + "".join(rows) + "</table>" + note
     )
 
 

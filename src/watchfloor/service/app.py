@@ -32,6 +32,8 @@ from watchfloor.service import assessment as assessment_ops
 from watchfloor.service import lists as list_ops
 from watchfloor.service import maritime as maritime_ops
 from watchfloor.service import reports as report_ops
+from watchfloor.service import sharing
+from watchfloor.service.screening import index_from_store
 from watchfloor.service.users import Principal, Role, authenticate, hash_key, record_audit
 from watchfloor.settings import Settings, get_settings
 from watchfloor.sources.reports import Report
@@ -208,8 +210,6 @@ class Watchfloor:
 
     def screen_index(self) -> ScreenIndex:
         """The index of the active lists, rebuilt only when a list version changes."""
-        from watchfloor.service.screening import index_from_store
-
         with self._lock:
             key = tuple(sorted(v.id for v in self.active_versions()))
             if self._index is None or key != self._index_key:
@@ -258,6 +258,51 @@ class Watchfloor:
             return report_ops.ingest_reports(
                 self.store, reports, processes=processes, progress=progress, grade=grade
             )
+
+    def add_feed(
+        self, url: str, principal: Principal = LOCAL, *, source: str | None = None, grade: str | None = None
+    ) -> tuple[report_ops.Feed, bool]:
+        """Watch a feed (stored); ``(feed, added)``: added is False when it was already watched."""
+        feed, added = report_ops.add_feed(self.store, url, source, grade)
+        self.audit(principal, "feeds.add", feed.url, {"added": added, "source": source, "grade": feed.grade})
+        return feed, added
+
+    def remove_feed(self, url: str, principal: Principal = LOCAL) -> bool:
+        removed = report_ops.remove_feed(self.store, url)
+        if removed:
+            self.audit(principal, "feeds.remove", url.strip())
+        return removed
+
+    def feeds(self) -> list[report_ops.Feed]:
+        """The watched feeds: ``watch_feeds`` in settings, then those added, with their poll state."""
+        return report_ops.list_feeds(self.store, self.settings.watch_feeds)
+
+    def poll_feeds(
+        self, principal: Principal = LOCAL, *, urls: Sequence[str] = (), force: bool = False
+    ) -> list[report_ops.FeedOutcome]:
+        """Poll the watched feeds (or only ``urls`` among them, or given once) and ingest their new
+        items; one outcome per feed, a failing feed never stopping the others. Timeout and size cap:
+        ``feed_timeout_s`` and ``watch_feed_max_mib``."""
+        watched = self.feeds()
+        if urls:
+            known = {f.url: f for f in watched}
+            watched = [
+                known.get(u) or report_ops.Feed(report_ops.check_feed_url(u), origin="given") for u in urls
+            ]
+        outcomes = report_ops.poll_feeds(
+            self.store,
+            watched,
+            timeout=self.settings.feed_timeout_s,
+            max_bytes=int(self.settings.watch_feed_max_mib * 2**20),
+            force=force,
+        )
+        self.audit(
+            principal,
+            "feeds.poll",
+            f"{len(outcomes)} feeds",
+            {"feeds": [{k: o.as_dict()[k] for k in ("url", "status", "stored", "error")} for o in outcomes]},
+        )
+        return outcomes
 
     # --- AIS ------------------------------------------------------------------------------------
 
@@ -309,8 +354,6 @@ class Watchfloor:
     ) -> Any:  # fmt: skip
         """Write a STIX 2.1 bundle (``kind="stix"``) or FtM JSON lines (``"ftm"``) for a partner level
         no higher than ``principal``'s; TLP:RED never leaves (see :mod:`watchfloor.service.sharing`)."""
-        from watchfloor.service import sharing
-
         if kind == "stix":
             return sharing.export_stix_file(self.store, principal, out, level=level, since=since)
         if kind == "ftm":
@@ -319,8 +362,6 @@ class Watchfloor:
 
     def import_stix(self, path: Path, principal: Principal = LOCAL) -> Any:
         """Take a partner's STIX bundle in as graded claims (idempotent by STIX id and version)."""
-        from watchfloor.service import sharing
-
         return sharing.import_stix_file(self.store, principal, path)
 
     # --- reading --------------------------------------------------------------------------------

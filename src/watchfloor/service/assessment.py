@@ -7,20 +7,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from watchfloor.assess.alerts import AlertView, list_alerts, raise_alerts
 from watchfloor.assess.assessment import Assessment, IncrementalAssessor, assess
 from watchfloor.assess.review import AuditEntry, Decision, ReviewOutcome, audit_log, review
-from watchfloor.errors import WatchfloorError
+from watchfloor.errors import InputError, WatchfloorError
 from watchfloor.graph.resolve import MergeView, ResolutionReport, list_merges, needs_screening, resolve
 from watchfloor.report.write import BriefResult, write_brief
 from watchfloor.screen.index import ScreenIndex
+from watchfloor.service.screening import index_from_store
 from watchfloor.store import Store
+from watchfloor.store.models import Entity, Event
 
 
 def _screen_index(store: Store) -> ScreenIndex | None:
     """The screening index of the loaded lists, or None when no list is loaded."""
-    from watchfloor.service.screening import index_from_store
-
     try:
         return index_from_store(store)
     except WatchfloorError:
@@ -71,11 +73,6 @@ class ReviewResult:
 def resolve_subject_id(store: Store, given: str) -> str:
     """The full id of the event or entity that ``given`` names: the id itself, or a unique prefix of
     it or of its hex part (``034a40e8`` for ``event-034a40e8...``, as ``watchfloor events`` shows)."""
-    from sqlalchemy import select
-
-    from watchfloor.errors import InputError
-    from watchfloor.store.models import Entity, Event
-
     given = given.strip()
     with store.session() as session:
         if session.get(Event, given) is not None or session.get(Entity, given) is not None:

@@ -8,13 +8,14 @@ from pathlib import Path
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store
 from watchfloor.maritime.links import VesselListIndex
-from watchfloor.maritime.profile import VesselProfile
+from watchfloor.maritime.profile import VesselProfile, build_profile, parse_vessel_key, vessel_mmsis
 from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES
 from watchfloor.sources.ais.reader import AIS_SUFFIXES
 from watchfloor.sources.ais.report import ReadReport
 from watchfloor.store import Store
-from watchfloor.store.ais import IngestResult, ingest_file
+from watchfloor.store.ais import AisStore, IngestResult, ingest_file
+from watchfloor.store.lists import active_entries
 from watchfloor.store.maritime import load_events, save_events
 
 Advance = Callable[[int, int], None]
@@ -22,8 +23,6 @@ Advance = Callable[[int, int], None]
 
 def list_index(store: Store) -> VesselListIndex:
     """Exact vessel lookups over every active list entry in the store."""
-    from watchfloor.store.lists import active_entries
-
     with store.session() as session:
         return VesselListIndex.build(active_entries(session))
 
@@ -63,15 +62,16 @@ def run_detection(
     detectors = Detectors.load()
     index = list_index(store)
     if dask is not None or workers:
+        # lazy: importing dask.distributed costs about 2 s, paid only when detection runs on Dask
         from watchfloor.maritime.distributed import connect, detect_distributed
 
         client = connect(dask, workers or 2)
         try:
-            result = detect_distributed(client, data_dir=data_dir, lists=index, detectors=detectors)
+            result = detect_distributed(client, source=AisStore(data_dir), lists=index, detectors=detectors)
         finally:
             client.close()
     else:
-        result = detect_store(data_dir, lists=index, detectors=detectors, progress=progress)
+        result = detect_store(AisStore(data_dir), lists=index, detectors=detectors, progress=progress)
     save_events(store, result.events)
     return result
 
@@ -85,9 +85,8 @@ def maritime_events(
 
 def vessel_profile(store: Store, vessel: str) -> VesselProfile:
     """The risk profile of one vessel (IMO or MMSI) from the maritime events stored for it, following
-    its identity across the MMSIs that broadcast the same IMO."""
-    from watchfloor.maritime.profile import build_profile, parse_vessel_key, vessel_mmsis
-
+    its identity across the MMSIs that broadcast the same IMO, and from its list entries (a listed
+    ship with no AIS on record still gets its names, entries and reasons)."""
     kind, number = parse_vessel_key(vessel)
     events = {e.id: e for e in load_events(store, vessel=vessel)}
     for _ in range(2):  # the MMSIs and IMOs found lead to the rest of the ship's events
@@ -105,4 +104,4 @@ def vessel_profile(store: Store, vessel: str) -> VesselProfile:
         if len(events) == before:
             break
     ordered = sorted(events.values(), key=lambda e: (e.start, e.id))
-    return build_profile(vessel, ordered, Detectors.load().ports)
+    return build_profile(vessel, ordered, Detectors.load().ports, lists=list_index(store))

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from watchfloor.assess.evidence import is_synthetic_document
 from watchfloor.errors import InputError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
@@ -17,6 +18,7 @@ from watchfloor.sources.grades import source_table
 from watchfloor.sources.reports import Report, read_many
 from watchfloor.store import Store
 from watchfloor.store.extractions import IngestResult, list_events, save_extraction
+from watchfloor.store.models import Document
 
 
 def read_batch(
@@ -169,6 +171,222 @@ def ingest_feed(
 
 
 def events(store: Store, event_type: str | None = None, since: date | None = None) -> list[dict[str, Any]]:
-    """Stored events with their claims."""
+    """Stored events with their claims; each claim, and each event told only by such claims, says
+    whether it comes from a synthetic document (``synthetic``), for the faces' SYNTHETIC label."""
     with store.session() as session:
-        return list_events(session, event_type, since)
+        rows = list_events(session, event_type, since)
+        synthetic: dict[str, bool] = {}
+        for row in rows:
+            for claim in row["claims"]:
+                doc_id = claim["document"]
+                if doc_id not in synthetic:
+                    doc = session.get(Document, doc_id)
+                    synthetic[doc_id] = doc is not None and is_synthetic_document(doc.meta, doc.origin)
+                claim["synthetic"] = synthetic[doc_id]
+            row["synthetic"] = bool(row["claims"]) and all(c["synthetic"] for c in row["claims"])
+        return rows
+
+
+# --- watched feeds --------------------------------------------------------------------------------
+
+FEEDS_KEY = "feeds.added"
+"""``watch_state`` key of the feeds added with ``watchfloor feeds add`` (those in settings are not stored)."""
+
+
+def feed_state_key(url: str) -> str:
+    """``watch_state`` key of one feed's poll state; the same key as the watch's feeds job, so a
+    ``feeds poll`` and the running watch share what each feed has already given."""
+    return f"feed:{url}"
+
+
+@dataclass
+class Feed:
+    """One watched feed: where it is, who publishes it, and what its last polls left."""
+
+    url: str
+    source: str | None = None
+    grade: str | None = None
+    added: str | None = None
+    origin: str = "store"
+    """``store`` (added with ``feeds add``) or ``settings`` (``watch_feeds``)."""
+    state: FeedState = field(default_factory=FeedState)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "source": self.source,
+            "grade": self.grade,
+            "added": self.added,
+            "origin": self.origin,
+            "last_polled": self.state.last_polled,
+            "items_seen": len(self.state.seen),
+            "failures": self.state.failures,
+            "last_error": self.state.last_error,
+            "retry_after": self.state.retry_after,
+        }
+
+
+def check_feed_url(url: str) -> str:
+    """``url`` stripped, or an error naming it: only http(s) URLs with a host can be polled."""
+    from urllib.parse import urlsplit
+
+    value = url.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(value or "(empty)", "a feed must be an http:// or https:// URL with a host")
+    return value
+
+
+def add_feed(
+    store: Store, url: str, source: str | None = None, grade: str | None = None
+) -> tuple[Feed, bool]:
+    """Store a feed to watch; ``(feed, added)`` where ``added`` is False for one already stored
+    (whose source and grade are then updated when given)."""
+    from datetime import UTC, datetime
+
+    from watchfloor.watch.state import get_state, put_state
+
+    url = check_feed_url(url)
+    given = parse_grade(grade) if grade is not None else None
+    with store.session() as session:
+        stored = get_state(session, FEEDS_KEY).get("feeds") or []
+        entries = [dict(e) for e in stored]
+        current = next((e for e in entries if e["url"] == url), None)
+        added = current is None
+        if current is None:
+            current = {"url": url, "added": datetime.now(UTC).isoformat(timespec="seconds")}
+            entries.append(current)
+        if source is not None:
+            current["source"] = source
+        if given is not None:
+            current["grade"] = given
+        put_state(session, FEEDS_KEY, {"feeds": entries})
+    return Feed(current["url"], current.get("source"), current.get("grade"), current.get("added")), added
+
+
+def remove_feed(store: Store, url: str) -> bool:
+    """Stop watching a stored feed (its items stay stored); False when it was not stored."""
+    from watchfloor.watch.state import get_state, put_state
+
+    with store.session() as session:
+        entries = [dict(e) for e in get_state(session, FEEDS_KEY).get("feeds") or []]
+        kept = [e for e in entries if e["url"] != url.strip()]
+        if len(kept) == len(entries):
+            return False
+        put_state(session, FEEDS_KEY, {"feeds": kept})
+    return True
+
+
+def list_feeds(store: Store, settings_feeds: Sequence[str] = ()) -> list[Feed]:
+    """The feeds in settings and those stored, each once (settings first), with their poll state."""
+    from watchfloor.watch.state import get_state
+
+    with store.session() as session:
+        stored = get_state(session, FEEDS_KEY).get("feeds") or []
+        feeds = [Feed(url, origin="settings") for url in dict.fromkeys(settings_feeds)]
+        known = {f.url for f in feeds}
+        for entry in stored:
+            if entry["url"] in known:
+                continue
+            feeds.append(Feed(entry["url"], entry.get("source"), entry.get("grade"), entry.get("added")))
+            known.add(entry["url"])
+        for feed in feeds:
+            feed.state = FeedState.from_json(get_state(session, feed_state_key(feed.url)).get("state"))
+    return feeds
+
+
+@dataclass
+class FeedOutcome:
+    """What one poll of one feed did: ``status`` is ``ok``, ``not_modified``, ``failed`` or
+    ``backing_off`` (not polled: inside the backoff of earlier failures)."""
+
+    url: str
+    status: str
+    http_status: int | None = None
+    new_items: int = 0
+    ingest: ReportIngest = field(default_factory=ReportIngest)
+    item_errors: list[str] = field(default_factory=list)
+    error: str | None = None
+    retry_after: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        summary = self.ingest.summary()
+        return {
+            "url": self.url,
+            "status": self.status,
+            "http_status": self.http_status,
+            "new_items": self.new_items,
+            "stored": summary["stored"],
+            "already_stored": summary["already_stored"],
+            "events_new": summary["events_new"],
+            "events_merged": summary["events_merged"],
+            "irrelevant": summary["irrelevant"],
+            "item_errors": list(self.item_errors),
+            "error": self.error,
+            "retry_after": self.retry_after,
+        }
+
+
+def poll_feeds(
+    store: Store,
+    feeds: Sequence[Feed],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    force: bool = False,
+) -> list[FeedOutcome]:
+    """Poll each feed once and ingest its new items (:func:`ingest_feed`), one feed at a time.
+
+    A feed that fails (HTTP error, timeout, over the size cap, unreadable) is reported in its
+    outcome and its state keeps what it had seen, with the failure counted for backoff; the other
+    feeds go on. A failing feed is skipped until its backoff ends unless ``force``. The new state
+    is saved only after the feed's items are stored, so an item is never marked seen unstored.
+    """
+    from watchfloor.errors import WatchfloorError
+    from watchfloor.watch.state import get_state, put_state
+
+    outcomes: list[FeedOutcome] = []
+    for feed in feeds:
+        key = feed_state_key(feed.url)
+        with store.session() as session:
+            saved = get_state(session, key)
+        state = FeedState.from_json(saved.get("state"))
+        if not force and not state.due():
+            outcomes.append(
+                FeedOutcome(feed.url, "backing_off", error=state.last_error, retry_after=state.retry_after)
+            )
+            continue
+        try:
+            done = ingest_feed(
+                store,
+                feed.url,
+                state,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                source=feed.source,
+                grade=feed.grade,
+            )
+        except WatchfloorError as exc:  # this feed is down or broken: say so, keep its state, go on
+            failed = state.failed(exc)
+            with store.session() as session:
+                put_state(session, key, {**saved, "state": failed.to_json(), "status": None})
+            outcomes.append(FeedOutcome(feed.url, "failed", error=str(exc), retry_after=failed.retry_after))
+            continue
+        item_errors = [str(e) for e in done.poll.errors]
+        with store.session() as session:
+            put_state(
+                session,
+                key,
+                {"state": done.state.to_json(), "status": done.poll.status, "item_errors": item_errors},
+            )
+        outcomes.append(
+            FeedOutcome(
+                feed.url,
+                "not_modified" if done.poll.not_modified else "ok",
+                done.poll.status,
+                len(done.poll.reports),
+                done.ingest,
+                item_errors,
+            )
+        )
+    return outcomes

@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from sqlalchemy import select
 
 from watchfloor.maritime.config import load_detection_config
 from watchfloor.store.ais import scan_positions, scan_static
+from watchfloor.store.models import MaritimeEvent
 
 if TYPE_CHECKING:
     from watchfloor.service.app import Watchfloor
@@ -20,10 +22,6 @@ if TYPE_CHECKING:
 
 def _listed_vessels(app: Watchfloor) -> dict[str, list[str]]:
     """MMSI/IMO (as strings) → list entry keys, from the maritime events' strong list links."""
-    from sqlalchemy import select
-
-    from watchfloor.store.models import MaritimeEvent
-
     found: dict[str, set[str]] = {}
     with app.session() as session:
         for data in session.scalars(select(MaritimeEvent.data).where(MaritimeEvent.list_entries != [])):

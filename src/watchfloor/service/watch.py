@@ -50,10 +50,12 @@ from watchfloor.assess.alerts import raise_alerts
 from watchfloor.assess.assessment import Assessment, IncrementalAssessor
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
 from watchfloor.service.app import Watchfloor
+from watchfloor.service.lists import update_lists
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
+from watchfloor.sources.feeds import FeedState, poll_feed
 from watchfloor.sources.lists.records import ListSource
-from watchfloor.store.ais import POSITIONS, STATIC, store_root
+from watchfloor.store.ais import POSITIONS, STATIC, AisStore, store_root
 from watchfloor.store.models import WatchRun
 from watchfloor.watch import state
 from watchfloor.watch.delivery import Deliverer, DeliveryPolicy, SmtpServer
@@ -210,8 +212,6 @@ class Watch:
     # --- jobs -----------------------------------------------------------------------------------
 
     def _lists_job(self) -> JobResult:
-        from watchfloor.service.lists import update_lists
-
         outcome = update_lists(
             self.service.store,
             self.list_sources,
@@ -228,8 +228,6 @@ class Watch:
         return JobResult({"updated": updated, "new_versions": new, "failed": failed}, bool(new), error)
 
     def _feeds_job(self) -> JobResult:
-        from watchfloor.sources.feeds import FeedState, poll_feed
-
         counts: dict[str, Any] = {
             "feeds": 0,
             "not_modified": 0,
@@ -305,7 +303,7 @@ class Watch:
         ):
             return JobResult({"skipped": True, "parts": fingerprint["parts"]})
         if self._detector is None:
-            self._detector = IncrementalDetector(self.data_dir, Detectors.load())
+            self._detector = IncrementalDetector(AisStore(self.data_dir), Detectors.load())
             self._saved_events = stored_event_digests(self.service)
         if self._list_index is None or self._list_index[0] != lists:
             self._list_index = (lists, list_index(self.service.store))

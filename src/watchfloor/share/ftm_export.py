@@ -19,6 +19,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from sqlalchemy.orm import Session
 
+from watchfloor.assess.evidence import split_actors
 from watchfloor.model.ids import stable_id
 from watchfloor.model.schema import Schema, ftm_schema_name
 from watchfloor.share.selection import Selection, select_for_partner
@@ -112,7 +113,6 @@ def build_entities(sel: Selection) -> list[EntityProxy]:
         proxy.add("startDate", event.date_start.isoformat() if event.date_start else None)
         proxy.add("endDate", event.date_end.isoformat() if event.date_end else None)
         proxy.add("keywords", event.type)
-        from watchfloor.assess.evidence import split_actors
 
         for actor in (*split_actors(event.source_actor), *split_actors(event.target_actor)):
             if actor in actors:

@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one plan per STIX kind and one writer; what is refused, and why, in one place.
 """STIX 2.1 import of a partner's bundle: their sightings, reports and notes become claims.
 
 What a partner says is evidence to weigh, not a fact: each imported ``note``, ``sighting`` or

@@ -24,14 +24,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from watchfloor.errors import InputError, StoreError
+from watchfloor.maritime.detect import window_bounds, window_of
+from watchfloor.maritime.tracks import TRACK_COLUMNS
 from watchfloor.sources.ais.files import DEFAULT_CHUNK_BYTES, file_sha256
 from watchfloor.sources.ais.reader import read_ais
 from watchfloor.sources.ais.report import ReadReport
@@ -257,3 +259,78 @@ def ingested(data_dir: Path) -> list[dict[str, object]]:
 def clear(data_dir: Path) -> None:
     """Remove the whole AIS store (positions, static data and manifests)."""
     shutil.rmtree(store_root(data_dir), ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class AisStore:
+    """The Parquet store in ``data_dir`` as the detectors read it: one time window at a time.
+
+    A :class:`watchfloor.maritime.detect.PositionSource`; small and picklable, so Dask workers read
+    their windows themselves.
+    """
+
+    data_dir: Path
+
+    def windows(self, window_hours: int) -> list[int]:
+        """The windows holding positions, from the store's day folders (no file is read)."""
+        windows: set[int] = set()
+        for folder in sorted((store_root(self.data_dir) / POSITIONS).glob("day=*")):
+            try:
+                day = date.fromisoformat(folder.name.removeprefix("day="))
+            except ValueError:
+                continue
+            if not any(folder.glob("*.parquet")):
+                continue
+            lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            last = lo + timedelta(hours=23, minutes=59)
+            windows.update(range(window_of(lo, window_hours), window_of(last, window_hours) + 1))
+        return sorted(windows)
+
+    def window(self, window: int, window_hours: int) -> pl.DataFrame:
+        """One window of positions, reading only the day folders it spans."""
+        lo, hi = window_bounds(window, window_hours)
+        last = hi - timedelta(microseconds=1)
+        scan = scan_positions(self.data_dir, lo.date(), last.date())
+        return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()
+
+    def static(self) -> pl.LazyFrame:
+        """All stored static/voyage rows."""
+        return scan_static(self.data_dir)
+
+    def parts(self, kind: str = POSITIONS) -> list[tuple[str, int, int]]:
+        """The visible parts of ``kind`` (path under its folder, bytes, change time in ns), in the order a
+        scan of the store reads them: a :class:`watchfloor.maritime.incremental.PartSource`."""
+        visible = {str(m.get("sha256", ""))[:16] for m in ingested(self.data_dir)}
+        root = store_root(self.data_dir) / kind
+        out: list[tuple[str, int, int]] = []
+        for folder in sorted(root.glob("day=*")):
+            for part in sorted(folder.glob("*.parquet")):
+                if part.name[:16] not in visible:
+                    continue
+                try:
+                    info = part.stat()
+                except OSError:  # replaced while we looked: the next update sees the new one
+                    continue
+                out.append((f"{folder.name}/{part.name}", info.st_size, info.st_mtime_ns))
+        return out
+
+    def static_parts(self) -> list[tuple[str, int, int]]:
+        """The visible static/voyage parts, in scan order."""
+        return self.parts(STATIC)
+
+    def _scan_parts(self, keys: Iterable[tuple[str, int, int]]) -> pl.LazyFrame:
+        root = store_root(self.data_dir) / POSITIONS
+        frame = pl.scan_parquet([root / key[0] for key in keys], hive_partitioning=False)
+        return frame.select([pl.col(name).cast(dtype) for name, dtype in POSITION_SCHEMA.items()])
+
+    def part_range(self, key: tuple[str, int, int]) -> tuple[datetime, datetime] | None:
+        """The first and last position time of one part; None when it holds none."""
+        got = self._scan_parts([key]).select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi"))
+        row = got.collect()
+        lo, hi = row.item(0, "lo"), row.item(0, "hi")
+        return None if lo is None else (lo, hi)
+
+    def read_parts(self, keys: Iterable[tuple[str, int, int]], lo: datetime, hi: datetime) -> pl.DataFrame:
+        """The positions of the given parts with ``lo <= ts < hi``."""
+        scan = self._scan_parts(keys)
+        return scan.filter((pl.col("ts") >= lo) & (pl.col("ts") < hi)).select(TRACK_COLUMNS).collect()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchfloor.errors import StoreError
+from watchfloor.settings import get_settings
 
 READ_ONLY = "watchfloor_read_only"
 """Execution option of the engine behind :meth:`Store.reading`: its transactions never write."""
@@ -61,8 +62,6 @@ def _locked(exc: BaseException) -> bool:
 
 
 def _busy_timeout() -> float:
-    from watchfloor.settings import get_settings
-
     return get_settings().store_busy_timeout_s
 
 
@@ -183,8 +182,6 @@ class Store:
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     """Open (and by default migrate) the store at ``url``, or the configured one."""
     if url is None:
-        from watchfloor.settings import get_settings
-
         url = get_settings().database_url
     store = Store(url)
     if migrate:

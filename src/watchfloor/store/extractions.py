@@ -180,6 +180,7 @@ def save_extraction(session: Session, report: Report, extraction: Extraction) ->
                     speaker_actor=claim.speaker_actor or claim.speaker_state,
                     stance=claim.stance.value,
                     hedged=bool(claim.hedges),
+                    modality=claim.modality,
                     reliability=extraction.source_grade,
                     credibility=claim.credibility,
                     claimed_on=when.start or when.end if when else None,
@@ -241,6 +242,7 @@ def list_events(
                         "reliability": c.reliability,
                         "claimed_on": c.claimed_on,
                         "hedges": (c.data or {}).get("hedges", []),
+                        "modality": c.modality,
                         "document": c.document_id,
                     }
                     for c in event.claims

@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from watchfloor.settings import get_settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -41,8 +43,6 @@ ID = String(64)
 
 def default_tlp() -> str:
     """The TLP marking a new row gets unless it says otherwise: ``Settings.default_tlp``."""
-    from watchfloor.settings import get_settings
-
     return get_settings().default_tlp.lower().removeprefix("tlp:").replace("white", "clear")
 
 
@@ -220,6 +220,8 @@ class Claim(Base):
     speaker_actor: Mapped[str | None] = mapped_column(String(200))
     stance: Mapped[str] = mapped_column(String(16))
     hedged: Mapped[bool] = mapped_column(Boolean, default=False)
+    modality: Mapped[str] = mapped_column(String(16), default="actual", server_default="actual")
+    """``actual`` (told as having happened), ``future``, ``planning`` or ``hypothetical``."""
     reliability: Mapped[str] = mapped_column(String(1), default="F")
     """Admiralty source reliability A-F, from the document's source."""
     credibility: Mapped[int] = mapped_column(Integer, default=6)

@@ -52,9 +52,13 @@ def seeds() -> dict[str, bytes]:
     return _SEEDS
 
 
-def checked_batches(path: Path, chunk_bytes: int, report: ReadReport | None = None) -> Iterator[AisBatch]:
-    """``read_ais`` with every batch checked against the schemas and the physical bounds."""
-    lines = max(1, path.read_bytes().count(b"\n") + 1) if path.suffix != ".gz" else None
+def checked_batches(
+    path: Path, chunk_bytes: int, report: ReadReport | None = None, lines: int | None = None
+) -> Iterator[AisBatch]:
+    """``read_ais`` with every batch checked against the schemas and the physical bounds, and each
+    row's ``src_line`` within ``lines`` (default: the file's line count)."""
+    if lines is None and path.suffix != ".gz":
+        lines = max(1, path.read_bytes().count(b"\n") + 1)
     report = report if report is not None else ReadReport(str(path))
     for batch in read_ais(path, report, chunk_bytes=chunk_bytes):
         assert dict(batch.positions.schema) == POSITION_SCHEMA

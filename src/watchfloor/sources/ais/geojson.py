@@ -70,6 +70,8 @@ def read_geojson(
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else "start"
         raise InputError(name, f"not valid JSON: {exc}", where) from exc
+    except RecursionError:  # found by fuzzing: thousands of nested brackets
+        raise InputError(name, "JSON nested too deeply", "start") from None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise InputError(name, "not a GeoJSON FeatureCollection", "top level")
     features = collection.get("features")
@@ -96,12 +98,12 @@ def read_geojson(
             xs.append(float("nan"))
             ys.append(float("nan"))
         else:
-            try:
-                xs.append(float(coords[0]))
-                ys.append(float(coords[1]))
+            try:  # both converted before either is kept: one list per coordinate, one entry per feature
+                x_value, y_value = float(coords[0]), float(coords[1])
             except (TypeError, ValueError):
-                xs.append(float("nan"))
-                ys.append(float("nan"))
+                x_value = y_value = float("nan")
+            xs.append(x_value)
+            ys.append(y_value)
         props = props if isinstance(props, dict) else {}
         for key in props:
             if key not in seen:

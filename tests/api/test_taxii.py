@@ -14,8 +14,8 @@ import requests
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
 from tests.share.conftest import BearerAuth, Running, serve_taxii
+from watchfloor.api.taxii import TAXII_MEDIA_TYPE, collection_id
 from watchfloor.share.stix_export import export_stix
-from watchfloor.share.taxii import TAXII_MEDIA_TYPE, collection_id
 from watchfloor.share.tlp import Tlp
 from watchfloor.store import Store
 
