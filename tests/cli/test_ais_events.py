@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from watchfloor.maritime.scenario import STORY_VESSELS
+from watchfloor.service.users import audit_records
+from watchfloor.store import open_store
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -60,6 +62,17 @@ def test_simulate_ingest_detect_and_list_events(tmp_path: Path, shared_data: Pat
     assert json.loads(again.stdout)["counts"] == counts
     everything = json.loads(run(tmp_path, "ais", "events", "--json").stdout)
     assert len(everything) == sum(counts.values())
+
+    # Every write of the CLI leaves its audit record: one per list load and per detection.
+    store = open_store(f"sqlite:///{tmp_path / 'wf.db'}")
+    try:
+        with store.session() as session:
+            _, records = audit_records(session, limit=100)
+    finally:
+        store.close()
+    actions = [r["action"] for r in records]
+    assert actions.count("lists.load") == 1 and actions.count("ais.detect") == 2
+    assert all(r["user"] for r in records)
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from watchfloor.maritime.details import (
 from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.records import EventKind, MaritimeEvent
 from watchfloor.service import maritime as maritime_ops
+from watchfloor.service.app import LOCAL, Watchfloor
 from watchfloor.store import Store, open_store
 
 
@@ -84,7 +85,7 @@ def run_detection(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total)
 
-    return maritime_ops.run_detection(store, data_dir, dask, workers, advance)
+    return Watchfloor(store).detect(LOCAL, data_dir, dask=dask, workers=workers, progress=advance)
 
 
 @app.command()

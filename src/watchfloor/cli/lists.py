@@ -22,6 +22,7 @@ from rich.progress import (
 from watchfloor.cli.output import console, err_console, print_json, print_table
 from watchfloor.errors import WatchfloorError
 from watchfloor.service import lists as list_ops
+from watchfloor.service.app import LOCAL, Watchfloor
 from watchfloor.sources.lists.download import OFFICIAL_LISTS
 from watchfloor.sources.lists.records import ListSource
 from watchfloor.store import Store, open_store
@@ -120,7 +121,7 @@ def _result_rows(results: list[LoadResult]) -> list[tuple[Any, ...]]:
 def load_files(store: Store, paths: list[Path], show_progress: bool) -> list[LoadResult]:
     """Load lists in one transaction with a progress bar of stored entries."""
     with _entry_progress(show_progress) as (progress, task):
-        return list_ops.load_lists(store, paths, lambda n: progress.advance(task, n))
+        return Watchfloor(store).load_lists(paths, LOCAL, lambda n: progress.advance(task, n))
 
 
 @app.command()

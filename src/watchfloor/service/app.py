@@ -25,6 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from watchfloor.assess.assessment import Assessment
 from watchfloor.assess.review import Decision
 from watchfloor.errors import InputError, StoreError
+from watchfloor.maritime.detect import DetectionResult
 from watchfloor.report.write import BriefResult
 from watchfloor.screen.index import ScreenIndex
 from watchfloor.screen.score import Query, ScreenResult, screen_full
@@ -316,10 +317,20 @@ class Watchfloor:
         with self.audited(principal, "ingest.ais", f"{len(files)} files", {"files": [str(p) for p in files]}):
             return [maritime_ops.ingest_ais(p, self.data_dir) for p in files]
 
-    def detect(self, principal: Principal = LOCAL) -> Any:
-        """Detect maritime events over the whole Parquet store and save them with their list links."""
-        with self.audited(principal, "ais.detect", str(self.data_dir)):
-            return maritime_ops.run_detection(self.store, self.data_dir)
+    def detect(
+        self,
+        principal: Principal = LOCAL,
+        data_dir: Path | None = None,
+        *,
+        dask: str | None = None,
+        workers: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> DetectionResult:
+        """Detect maritime events over the whole Parquet store (``data_dir``, or the configured one;
+        on a Dask cluster when asked) and save them with their list links."""
+        folder = data_dir or self.data_dir
+        with self.audited(principal, "ais.detect", str(folder), {"dask": dask, "workers": workers}):
+            return maritime_ops.run_detection(self.store, folder, dask, workers, progress)
 
     # --- resolution, assessment, review, brief --------------------------------------------------
 
