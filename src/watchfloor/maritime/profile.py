@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one profile built in one pass; its sections read the same gathered identity.
 """Vessel risk profile: one vessel's identity history, list entries, port calls, gaps, meetings at
 sea and identity changes, gathered from its maritime events, with a risk score and its reasons.
 

@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: one Watch whose jobs share its held detector, assessor and state.
 """The watch: one long-running loop over a :class:`Watchfloor` that keeps the store current.
 
 Jobs, each on its own interval (``Settings.watch_schedule``), run one at a time in one thread:
