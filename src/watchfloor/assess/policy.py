@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from watchfloor.errors import ConfigError
+from watchfloor.settings import get_settings
 from watchfloor.vocabulary import read_vocabulary
 
 
@@ -210,8 +211,6 @@ def _cached(path: str, mtime: float) -> Policy:
 def load_policy(path: Path | None = None) -> Policy:
     """The policy at ``path``, else the ``policy_file`` setting, else the shipped default."""
     if path is None:
-        from watchfloor.settings import get_settings
-
         path = get_settings().policy_file or default_policy_path()
     try:
         mtime = path.stat().st_mtime

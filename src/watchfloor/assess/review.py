@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from watchfloor.errors import InputError, NotFoundError
 from watchfloor.graph.event_clusters import cluster_events
+from watchfloor.graph.resolve import confirm_merge, undo_merge
 from watchfloor.store.models import Entity, Event, Review
 
 
@@ -106,7 +107,6 @@ def review_merge(
     session: Session, entity_id: str, decision: Decision, reason: str, analyst: str
 ) -> ReviewOutcome:
     """Confirm a merge of ``entity_id`` into its canonical entity, or reject it (undo the merge)."""
-    from watchfloor.graph.resolve import confirm_merge, undo_merge
 
     why = _check_reason(reason)
     entity = session.get(Entity, entity_id)

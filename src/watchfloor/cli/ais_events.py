@@ -52,6 +52,7 @@ def _summary(event: MaritimeEvent) -> str:
 
 def print_events(events: list[MaritimeEvent], title: str, out: Console = console) -> None:
     """A table of events for people: kind, time, vessels, what happened, list links."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
@@ -165,6 +166,7 @@ def simulate(
     json_out: JsonOption = False,
 ) -> None:
     """Write a SYNTHETIC Sea of Japan AIS scenario (MarineCadastre CSV layout) with its ground truth."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.maritime.scenario import generate
 
     scenario = generate(days=days, background=background, seed=seed)

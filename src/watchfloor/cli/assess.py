@@ -119,8 +119,10 @@ def review_command(
     json_out: JsonOption = False,
 ) -> None:
     """Confirm or reject an extracted event or a merge; the assessment is recomputed."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from dataclasses import asdict
 
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import LOCAL, Watchfloor
 
     service = Watchfloor(open_store())

@@ -133,6 +133,7 @@ def ingest_reports(
 ) -> None:
     """Store reports with their events and claims (idempotent: a stored text is skipped, but takes
     the --date, --source and --grade given this time)."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import LOCAL, Watchfloor
     from watchfloor.service.reports import parse_grade
     from watchfloor.store import open_store
@@ -170,6 +171,7 @@ def events(
     json_out: JsonOption = False,
 ) -> None:
     """List stored events with their claims."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.reports import events as stored_events
     from watchfloor.store import open_store
 

@@ -30,6 +30,7 @@ def add(
     json_out: JsonOption = False,
 ) -> None:
     """Watch a feed (stored; a feed already watched takes the --source and --grade given)."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import Watchfloor
 
     service = Watchfloor.open()
@@ -48,6 +49,7 @@ def add(
 @app.command("remove")
 def remove(url: Annotated[str, typer.Argument(help="URL of a feed added with `feeds add`.")]) -> None:
     """Stop watching a stored feed (what it gave stays stored)."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import Watchfloor
 
     service = Watchfloor.open()
@@ -64,6 +66,7 @@ def remove(url: Annotated[str, typer.Argument(help="URL of a feed added with `fe
 @app.command("list")
 def list_feeds(json_out: JsonOption = False) -> None:
     """The watched feeds and what their last polls left."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import Watchfloor
 
     service = Watchfloor.open()
@@ -103,6 +106,7 @@ def poll(
     json_out: JsonOption = False,
 ) -> None:
     """Poll the feeds once and store their new items (timeout: feed_timeout_s; cap: watch_feed_max_mib)."""
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.app import Watchfloor
 
     service = Watchfloor.open()

@@ -62,6 +62,7 @@ def watch(
 
     Runs until stopped (Ctrl-C or SIGTERM), logging one JSON line per event on stderr.
     """
+    # imported here, not at the top: keeps the start-up of every other command light
     from watchfloor.service.watch import Watch, watch_status
     from watchfloor.watch.log import install
 

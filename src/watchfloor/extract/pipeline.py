@@ -17,6 +17,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from watchfloor.errors import ConfigError
 from watchfloor.extract.vocab import Gazetteer, configured_gazetteer
 
@@ -32,8 +36,6 @@ CONTEXT_RULER = "gazetteer_context_ruler"
 
 
 def _register_components() -> None:
-    from spacy.language import Language
-    from spacy.tokens import Doc
 
     if Language.has_factory("paragraph_breaks"):
         return
@@ -57,7 +59,6 @@ def _register_components() -> None:
 
 def build_pipeline(gazetteer: Gazetteer | None = None) -> Any:
     """Load the model from its installed package and add watchfloor's components."""
-    import spacy
 
     _register_components()
     try:
@@ -128,7 +129,6 @@ def bare_ner_pipeline() -> Any:
     In this model the ner component embeds its own tok2vec, so the shared ``tok2vec`` (which only
     the tagger and parser listen to) is left out too.
     """
-    import spacy
 
     return spacy.load(
         MODEL, exclude=["tok2vec", "parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]

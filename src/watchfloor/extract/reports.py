@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
 from watchfloor.extract.events import ReportContext, RuleLayer
-from watchfloor.extract.pipeline import shared_pipeline
+from watchfloor.extract.pipeline import bare_ner_pipeline, shared_pipeline
 from watchfloor.extract.records import Event, Extraction, Mention
 from watchfloor.extract.relevance import relevance
 from watchfloor.extract.vocab import configured_gazetteer, configured_ontology
@@ -91,7 +92,6 @@ _worker_state: dict[str, Any] = {}
 
 
 def _worker_init(bare: bool) -> None:
-    from watchfloor.extract.pipeline import bare_ner_pipeline
 
     if bare:
         _worker_state["nlp"] = bare_ner_pipeline()
@@ -119,7 +119,6 @@ def extract_parallel(
 
     ``bare_ner=True`` runs spaCy's bare NER instead and yields entity counts (the benchmark's peer).
     """
-    import multiprocessing
 
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from watchfloor.errors import ConfigError
 from watchfloor.extract.ontology import ONTOLOGY_VERSION, EventType, ObjectFrom, ObjectMode, Plover, Role
 from watchfloor.model.stance import Stance
+from watchfloor.settings import get_settings
 from watchfloor.vocabulary import read_vocabulary
 
 ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
@@ -395,20 +396,17 @@ def load_cues(path: Path | None = None) -> Cues:
 
 def configured_gazetteer() -> Gazetteer:
     """The gazetteer in force: ``Settings.gazetteer_file`` if set, else the shipped one."""
-    from watchfloor.settings import get_settings
 
     return load_gazetteer(get_settings().gazetteer_file)
 
 
 def configured_ontology() -> Ontology:
     """The ontology in force: ``Settings.ontology_file`` if set, else the shipped one."""
-    from watchfloor.settings import get_settings
 
     return load_ontology(get_settings().ontology_file)
 
 
 def configured_cues() -> Cues:
     """The claim cues in force: ``Settings.cues_file`` if set, else the shipped ones."""
-    from watchfloor.settings import get_settings
 
     return load_cues(get_settings().cues_file)

@@ -500,7 +500,6 @@ def rescreen_names(session: Session, index: Any) -> ResolutionReport:
     The same rule and threshold as :func:`resolve` (``NAME_MATCH_MIN_SCORE``), evidence the
     entity's first mention; merges an analyst undid stay undone (:func:`merge` refuses them).
     """
-    from watchfloor.screen.score import Query, screen
 
     report = ResolutionReport()
     graph = _Graph(session, report)

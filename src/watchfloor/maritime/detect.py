@@ -19,6 +19,7 @@ from typing import Protocol
 
 import polars as pl
 
+from watchfloor.errors import InputError
 from watchfloor.maritime.config import DetectionConfig, load_detection_config
 from watchfloor.maritime.encounters import buckets, close_pairs, encounter_events, encounter_pieces
 from watchfloor.maritime.gaps import coverage, endpoints, gap_events, stitch_endpoints, transitions
@@ -26,8 +27,11 @@ from watchfloor.maritime.identity import jump_events, static_identity_events
 from watchfloor.maritime.links import VesselListIndex, attach_links, vessel_identities
 from watchfloor.maritime.loitering import loitering_events, loitering_pieces
 from watchfloor.maritime.port_visits import port_visit_events, port_visit_pieces
-from watchfloor.maritime.ports import Port, load_ports
+from watchfloor.maritime.ports import Port, load_ports, port_d2
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.shore import on_land
+from watchfloor.maritime.tracks import prepare
+from watchfloor.settings import get_settings
 from watchfloor.sources.ais.schema import POSITION_SCHEMA, STATIC_SCHEMA
 from watchfloor.sources.lists.records import ListEntry
 
@@ -85,8 +89,6 @@ class Detectors:
     def load(cls, config_file: Path | None = None, ports_file: Path | None = None) -> Detectors:
         """From the given files, else the settings' files, else the shipped defaults."""
         if config_file is None or ports_file is None:
-            from watchfloor.settings import get_settings
-
             settings = get_settings()
             config_file = config_file or settings.maritime_config_file
             ports_file = ports_file or settings.ports_file
@@ -105,7 +107,6 @@ def window_bounds(index: int, window_hours: int) -> tuple[datetime, datetime]:
 
 def process_window(frame: pl.DataFrame, window: int, det: Detectors) -> tuple[WindowPieces, pl.DataFrame]:
     """Per-vessel pieces of one window, and its encounter buckets (for the pair stage)."""
-    from watchfloor.maritime.tracks import prepare
 
     kept, aside = split_on_land(frame, det.ports)
     if det.cfg.land.set_aside:
@@ -133,8 +134,6 @@ def split_on_land(frame: pl.DataFrame, ports: list[Port]) -> tuple[pl.DataFrame,
     """(positions kept, positions on land). On land: a whole land-grid cell inside land
     (:func:`watchfloor.maritime.shore.on_land`) and more than a kilometre beyond every watched port's
     circle, so that a river port the 1 km mask reads as land keeps its calls."""
-    from watchfloor.maritime.ports import port_d2
-    from watchfloor.maritime.shore import on_land
 
     if frame.height == 0:
         return frame, frame
@@ -326,7 +325,5 @@ def _conform(positions: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame | pl.DataFr
     names = positions.collect_schema().names()
     missing = [c for c in ("mmsi", "ts", "lat", "lon", "sog", "src_file", "src_line") if c not in names]
     if missing:
-        from watchfloor.errors import InputError
-
         raise InputError("positions", f"missing columns {missing}; expected {list(POSITION_SCHEMA)}")
     return positions

@@ -107,7 +107,7 @@ def detect_distributed(
 
 def local_client(workers: int = 2, processes: bool = False) -> Any:
     """A Dask client on a LocalCluster of ``workers`` single-threaded workers."""
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # lazy: dask costs ~2 s and only --workers needs it
 
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
@@ -119,6 +119,6 @@ def connect(address: str | None, workers: int = 2) -> Any:
     """A client on the scheduler at ``address``, or on a new LocalCluster when it is None."""
     if address is None:
         return local_client(workers)
-    from distributed import Client
+    from distributed import Client  # lazy: dask costs ~2 s and only --dask needs it
 
     return Client(address)  # type: ignore[no-untyped-call]

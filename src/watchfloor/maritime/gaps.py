@@ -18,6 +18,7 @@ import polars as pl
 from watchfloor.maritime.config import DetectionConfig
 from watchfloor.maritime.ports import Port, haversine_km
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.shore import far_from_shore
 from watchfloor.maritime.tracks import KNOT_KMH
 
 TRANSITION_COLUMNS = [
@@ -226,8 +227,6 @@ def gap_events(
     gaps = _reception(gaps, cover, cfg).sort("gid")
     shore_nm = cfg.gap.disabling_min_shore_nm
     if shore_nm is not None:
-        from watchfloor.maritime.shore import far_from_shore
-
         offshore = far_from_shore(gaps["p_lat"].to_numpy(), gaps["p_lon"].to_numpy(), shore_nm)
     events: list[MaritimeEvent] = []
     for i, row in enumerate(gaps.iter_rows(named=True)):

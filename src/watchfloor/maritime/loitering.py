@@ -13,6 +13,7 @@ import polars as pl
 from watchfloor.maritime.config import DetectionConfig
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
 from watchfloor.maritime.runs import run_pieces, stitch_runs
+from watchfloor.maritime.shore import far_from_shore
 
 
 def loitering_pieces(track: pl.DataFrame, cfg: DetectionConfig) -> pl.DataFrame:
@@ -30,8 +31,6 @@ def loitering_events(parts: list[pl.DataFrame], cfg: DetectionConfig) -> list[Ma
     runs = runs.filter(pl.col("hours") >= cfg.loitering.min_hours)
     shore = cfg.loitering.min_shore_nm
     if shore is not None and runs.height:
-        from watchfloor.maritime.shore import far_from_shore
-
         runs = runs.filter(pl.Series(far_from_shore(runs["lat"].to_numpy(), runs["lon"].to_numpy(), shore)))
     return [
         MaritimeEvent(

@@ -7,6 +7,7 @@ encounters, as Global Fishing Watch excludes events near anchorages).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,5 @@ def port_d2(port: Port, lat: pl.Expr, lon: pl.Expr) -> pl.Expr:
 
 
 def _cos_deg(value: float) -> float:
-    import math
 
     return math.cos(math.radians(min(value, 89.9)))

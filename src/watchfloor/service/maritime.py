@@ -7,6 +7,7 @@ from pathlib import Path
 
 from watchfloor.errors import InputError
 from watchfloor.maritime.detect import DetectionResult, Detectors, detect_store
+from watchfloor.maritime.distributed import connect, detect_distributed
 from watchfloor.maritime.links import VesselListIndex
 from watchfloor.maritime.profile import VesselProfile, build_profile, parse_vessel_key, vessel_mmsis
 from watchfloor.maritime.records import EventKind, MaritimeEvent
@@ -63,7 +64,6 @@ def run_detection(
     index = list_index(store)
     if dask is not None or workers:
         # lazy: importing dask.distributed costs about 2 s, paid only when detection runs on Dask
-        from watchfloor.maritime.distributed import connect, detect_distributed
 
         client = connect(dask, workers or 2)
         try:

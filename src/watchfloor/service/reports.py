@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from watchfloor.assess.evidence import is_synthetic_document
-from watchfloor.errors import InputError
+from watchfloor.errors import InputError, WatchfloorError
 from watchfloor.extract.records import Extraction
 from watchfloor.extract.reports import extract_reports
 from watchfloor.model.grades import SourceGrade
@@ -19,6 +20,7 @@ from watchfloor.sources.reports import Report, read_many
 from watchfloor.store import Store
 from watchfloor.store.extractions import IngestResult, list_events, save_extraction
 from watchfloor.store.models import Document
+from watchfloor.watch.state import get_state, put_state
 
 
 def read_batch(
@@ -228,7 +230,6 @@ class Feed:
 
 def check_feed_url(url: str) -> str:
     """``url`` stripped, or an error naming it: only http(s) URLs with a host can be polled."""
-    from urllib.parse import urlsplit
 
     value = url.strip()
     parts = urlsplit(value)
@@ -242,9 +243,6 @@ def add_feed(
 ) -> tuple[Feed, bool]:
     """Store a feed to watch; ``(feed, added)`` where ``added`` is False for one already stored
     (whose source and grade are then updated when given)."""
-    from datetime import UTC, datetime
-
-    from watchfloor.watch.state import get_state, put_state
 
     url = check_feed_url(url)
     given = parse_grade(grade) if grade is not None else None
@@ -266,7 +264,6 @@ def add_feed(
 
 def remove_feed(store: Store, url: str) -> bool:
     """Stop watching a stored feed (its items stay stored); False when it was not stored."""
-    from watchfloor.watch.state import get_state, put_state
 
     with store.session() as session:
         entries = [dict(e) for e in get_state(session, FEEDS_KEY).get("feeds") or []]
@@ -279,7 +276,6 @@ def remove_feed(store: Store, url: str) -> bool:
 
 def list_feeds(store: Store, settings_feeds: Sequence[str] = ()) -> list[Feed]:
     """The feeds in settings and those stored, each once (settings first), with their poll state."""
-    from watchfloor.watch.state import get_state
 
     with store.session() as session:
         stored = get_state(session, FEEDS_KEY).get("feeds") or []
@@ -342,8 +338,6 @@ def poll_feeds(
     feeds go on. A failing feed is skipped until its backoff ends unless ``force``. The new state
     is saved only after the feed's items are stored, so an item is never marked seen unstored.
     """
-    from watchfloor.errors import WatchfloorError
-    from watchfloor.watch.state import get_state, put_state
 
     outcomes: list[FeedOutcome] = []
     for feed in feeds:

@@ -45,20 +45,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from watchfloor.assess.alerts import raise_alerts
 from watchfloor.assess.assessment import Assessment, IncrementalAssessor
 from watchfloor.errors import ConfigError, StoreError, WatchfloorError
+from watchfloor.graph.resolve import rescreen_names
+from watchfloor.maritime.detect import Detectors
+from watchfloor.maritime.incremental import IncrementalDetector
 from watchfloor.service.app import Watchfloor
-from watchfloor.service.lists import update_lists
+from watchfloor.service.lists import loaded, update_lists
+from watchfloor.service.maritime import list_index
 from watchfloor.service.reports import feed_state_key, list_feeds
+from watchfloor.service.screening import index_from_store
 from watchfloor.service.users import Principal, Role
 from watchfloor.settings import Settings
 from watchfloor.sources.feeds import FeedState, poll_feed
 from watchfloor.sources.lists.records import ListSource
 from watchfloor.store.ais import POSITIONS, STATIC, AisStore, store_root
-from watchfloor.store.models import WatchRun
+from watchfloor.store.maritime import save_events
+from watchfloor.store.models import MaritimeEvent, WatchRun
 from watchfloor.watch import state
 from watchfloor.watch.delivery import Deliverer, DeliveryPolicy, SmtpServer
 from watchfloor.watch.inbox import Inbox
@@ -285,7 +291,6 @@ class Watch:
 
     def _lists_stamp(self) -> list[str]:
         """The active list versions: a change means vessels must be linked to the lists again."""
-        from watchfloor.service.lists import loaded
 
         return sorted(f"{item.source}:{item.version_id}" for item in loaded(self.service.store))
 
@@ -293,9 +298,6 @@ class Watch:
         """Detection on what changed: only the time windows with new positions are read again
         (:class:`~watchfloor.maritime.incremental.IncrementalDetector`, equal to a full pass), and
         only new or changed events are written. A list change links every event again."""
-        from watchfloor.maritime.detect import Detectors
-        from watchfloor.maritime.incremental import IncrementalDetector
-        from watchfloor.service.maritime import list_index
 
         fingerprint = ais_fingerprint(self.data_dir)
         lists = self._lists_stamp()
@@ -315,8 +317,6 @@ class Watch:
         write = [e for e in run.result.events if self._saved_events.get(e.id) != digests[e.id]]
         updated = sum(1 for e in write if e.id in self._saved_events)
         if write:
-            from watchfloor.store.maritime import save_events
-
             save_events(self.service.store, write)
             self._saved_events.update((e.id, digests[e.id]) for e in write)
         if updated:
@@ -377,8 +377,6 @@ class Watch:
         the new versions (:func:`watchfloor.graph.resolve.rescreen_names`). The versions screened
         are kept under ``watch_state`` ``rescreen`` after the merges are stored, so a crash in
         between screens them again (a merge already made is not made twice)."""
-        from watchfloor.graph.resolve import rescreen_names
-        from watchfloor.service.screening import index_from_store
 
         lists = self._lists_stamp()
         with self.service.session() as session:
@@ -599,9 +597,6 @@ def event_digest(data: Any) -> str:
 
 def stored_event_digests(service: Watchfloor) -> dict[str, str]:
     """The digest of every maritime event the store holds (what a restarted watch compares with)."""
-    from sqlalchemy import select
-
-    from watchfloor.store.models import MaritimeEvent
 
     with service.session() as session:
         return {

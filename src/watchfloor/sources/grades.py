@@ -13,6 +13,7 @@ from typing import Any
 
 from watchfloor.errors import ConfigError
 from watchfloor.model.grades import SourceGrade
+from watchfloor.settings import get_settings
 from watchfloor.vocabulary import read_vocabulary
 
 SHIPPED_TABLE = "source_grades.yaml"
@@ -93,6 +94,5 @@ def _cached(path: Path | None) -> SourceTable:
 
 def source_table() -> SourceTable:
     """The table in force: ``Settings.source_grades_file`` if set, else the shipped one."""
-    from watchfloor.settings import get_settings
 
     return _cached(get_settings().source_grades_file)

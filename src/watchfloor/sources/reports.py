@@ -25,7 +25,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
 from watchfloor.errors import InputError
+from watchfloor.settings import get_settings
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 """Reports larger than this are refused by default (``WATCHFLOOR_MAX_REPORT_BYTES``): no real news
@@ -91,7 +95,6 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot read: {exc.strerror}") from exc
     if path.is_dir():
         raise InputError(path, "is a folder, not a report file")
-    from watchfloor.settings import get_settings
 
     limit = get_settings().max_report_bytes
     if size > limit:
@@ -269,8 +272,6 @@ def strip_markup(fragment: str) -> str:
 
 def _guard_xml(raw: bytes, path: Path | str) -> None:
     """Refuse entity expansion and external entities before feedparser sees the bytes."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
 
     try:
         fromstring(raw)
@@ -351,7 +352,6 @@ def _feed_item(entry: Any, origin: str, path: Path | str, place: str, source: st
 
 def read_jsonl(path: Path, source: str | None = None) -> ReadOutcome:
     """Read JSONL reports, one ``{"date","url","title","text","source"}`` object per line."""
-    from watchfloor.settings import get_settings
 
     outcome = ReadOutcome()
     lines = read_text_file(path).splitlines()

@@ -21,6 +21,7 @@ from typing import IO, cast
 import numpy as np
 
 from watchfloor.errors import InputError
+from watchfloor.settings import get_settings
 
 #: Default block size: 16 MiB is ~230k NMEA lines or ~130k CSV rows; peak memory is ~15x this
 DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024
@@ -124,7 +125,6 @@ class _CheckedStream(io.RawIOBase):
 
 
 def _checked(inner: IO[bytes], path: Path) -> IO[bytes]:
-    from watchfloor.settings import get_settings
 
     settings = get_settings()
     stream = _CheckedStream(inner, path, settings.max_record_bytes, settings.max_file_bytes)

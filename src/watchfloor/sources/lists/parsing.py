@@ -23,6 +23,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from watchfloor.errors import InputError
+from watchfloor.settings import get_settings
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -35,7 +36,6 @@ def open_binary(path: Path) -> IO[bytes]:
         raise InputError(path, f"cannot read: {exc.strerror}") from exc
     head = handle.read(2)
     handle.seek(0)
-    from watchfloor.settings import get_settings
 
     limit = get_settings().max_file_bytes
     if head == GZIP_MAGIC:
@@ -271,7 +271,7 @@ def country_code(value: str | None) -> str | None:
     text = value.strip().strip(".")
     if not text or text.lower() in _NOT_A_COUNTRY:
         return None
-    from followthemoney.types import registry
+    from followthemoney.types import registry  # lazy: importing FtM costs about a second
 
     code = registry.country.clean(text)
     if isinstance(code, str) and len(code) == 2:
