@@ -680,8 +680,10 @@ def one_part(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str
 def family_other_given(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str]]:
     """A query made of a listed person's family name and another listed person's given name,
     unlike any of the first one's given names (``family_other_given``: ``Sergei PETROV`` against
-    ``PETROV Ivan``), family first for half. Half carry the donor's date of birth, nationality and
-    gender (only when the candidate gives no year within two of it)."""
+    ``PETROV Ivan``), family first for half; where the family name has two words, half name only
+    one of them (``Camilo Contreras`` against ``AMEZCUA CONTRERAS, Luis Ignacio``). Half carry the
+    donor's date of birth, nationality and gender (only when the candidate gives no year within
+    two of it)."""
     persons = [
         e for e in entries
         if e.schema is Schema.PERSON and e.names and e.names[0].given and e.names[0].family
@@ -703,6 +705,10 @@ def family_other_given(entries: list[ListEntry], groups: Groups) -> Iterable[dic
                 continue
             dob = pick("dob2" + b.key + c.key, 2) and bool(years(c)) and (not years(b) or dob_apart(b, c))
             flip = pick("flip" + b.key, 2)
+            words = family.split()
+            one = words[-1] if pick("which" + b.key, 2) else words[0]
+            if len(words) >= 2 and pick("onefamily" + b.key, 2) and folded(one):
+                family = one  # one of two family names
             query = (
                 f"{family.strip().upper()} {given.title()}"
                 if flip
