@@ -715,7 +715,13 @@ def family_other_given(entries: list[ListEntry], groups: Groups) -> Iterable[dic
                 else f"{given.title()} {family.strip().title()}"
             )
             note = f"given name of {c.key} with the family name of {b.key}"
-            yield row("family_other_given", 0, c, query, b, groups.find(b.key), dob=dob, note=note)
+            item = row("family_other_given", 0, c, query, b, groups.find(b.key), dob=dob, note=note)
+            if not dob and years(b) and pick("sameyear" + b.key, 2):
+                # the candidate's own year of birth, as a desk that knows only the year types it:
+                # a shared year does not make another given name the same person
+                item["kind"] = "family_other_given_year"
+                item["query_dob"] = str(min(years(b)))
+            yield item
             break
 
 
