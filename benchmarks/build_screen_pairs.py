@@ -340,6 +340,7 @@ def main() -> None:
     rows = [
         *positives(entries, groups, links), *negatives(entries, groups), *translit_rows(),
         *hard_positives(entries, groups, links), *namesakes(entries, groups), *numbered(entries, groups),
+        *one_part(entries, groups), *family_other_given(entries, groups),
     ]  # fmt: skip
     for number, item in enumerate(rows, start=1):
         item["pair_id"] = str(number)
@@ -607,6 +608,121 @@ def hard_positives(
                 continue
             yield row(kind, 1, src, name, dst, groups.find(src.key), dob=pick("dob" + name, 2),
                       note=f"{kind.replace('_', ' ')} of {names_of(src)[0][0]!r}; {why}")  # fmt: skip
+
+
+# -- namesakes sharing only one name part (issue 12, third round) -----------------------------------
+
+
+def best_common(query: list[str], other: ListEntry, organisation: bool) -> tuple[int, list[str], list[str]]:
+    """The most parts ``query`` shares with one of ``other``'s names, and the parts left on each side."""
+    best: tuple[int, list[str], list[str]] = (0, query, [])
+    for name, kind in names_of(other):
+        if kind is NameKind.WEAK:
+            continue
+        theirs = folded(name, organisation)
+        common = len(set(query) & set(theirs))
+        if common > best[0] or not best[2]:
+            best = (common, [t for t in query if t not in theirs], [t for t in theirs if t not in query])
+    return best
+
+
+def one_part(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str]]:
+    """Different listed persons sharing only their family name (``one_part_family``: two KIM ...,
+    Ivan Petrov / Petrov Sergei Ivanovich) and companies sharing only one distinctive word
+    (``org_one_word``); every other part unlike any on the other side."""
+    for schema in (Schema.PERSON, Schema.ORGANIZATION):
+        organisation = schema is Schema.ORGANIZATION
+        pools: dict[str, list[ListEntry]] = defaultdict(list)
+        for entry in entries:
+            kind = Schema.ORGANIZATION if entry.schema in ORG_SCHEMAS else entry.schema
+            if kind is not schema or not entry.names:
+                continue
+            if organisation:
+                parts = set(folded(names_of(entry)[0][0], True))
+            else:
+                family = entry.names[0].family
+                parts = set(folded(family)) if family and entry.names[0].given else set()
+            for part in parts:
+                pools[part].append(entry)
+        made: set[tuple[str, str]] = set()
+        for a in entries:
+            kind_a = Schema.ORGANIZATION if a.schema in ORG_SCHEMAS else a.schema
+            if kind_a is not schema or not a.names or not pick("onepart" + a.key, 8):
+                continue
+            query = names_of(a)[0][0]
+            mine = folded(query, organisation)
+            if len(mine) < 2:
+                continue
+            for part in sorted(set(mine)):
+                pool = pools.get(part, [])
+                if a not in pool or not 2 <= len(pool) <= 400:
+                    continue
+                found = None
+                for b in sorted(pool, key=lambda e: hashlib.sha256((a.key + e.key).encode()).hexdigest()):
+                    if b.key == a.key or groups.find(b.key) == groups.find(a.key) or maybe_same(a, b):
+                        continue
+                    pair = (min(a.key, b.key), max(a.key, b.key))
+                    common, left, right = best_common(mine, b, organisation)
+                    if pair in made or common != 1 or not left or not right or not dissimilar(left, right):
+                        continue
+                    found = b
+                    break
+                if found is None:
+                    continue
+                made.add((min(a.key, found.key), max(a.key, found.key)))
+                kind = "org_one_word" if organisation else "one_part_family"
+                note = f"another entry, {found.key}, shares only {part!r}"
+                dob = pick("dob1" + a.key + found.key, 2)
+                yield row(kind, 0, a, query, found, groups.find(a.key), dob=dob, note=note)
+                break
+
+
+def family_other_given(entries: list[ListEntry], groups: Groups) -> Iterable[dict[str, str]]:
+    """A query made of a listed person's family name and another listed person's given name,
+    unlike any of the first one's given names (``family_other_given``: ``Sergei PETROV`` against
+    ``PETROV Ivan``), family first for half; where the family name has two words, half name only
+    one of them (``Camilo Contreras`` against ``AMEZCUA CONTRERAS, Luis Ignacio``). Half carry the
+    donor's date of birth, nationality and gender (only when the candidate gives no year within
+    two of it)."""
+    persons = [
+        e for e in entries
+        if e.schema is Schema.PERSON and e.names and e.names[0].given and e.names[0].family
+        and len(folded(e.names[0].family)) >= 1 and len(folded(e.names[0].given)) >= 1
+    ]  # fmt: skip
+    for b in persons:
+        if not pick("famother" + b.key, 12):
+            continue
+        family = b.names[0].family or ""
+        fam = set(folded(family))
+        listed_given = {t for n, k in names_of(b) for t in folded(n)} - fam
+        donors = sorted(persons, key=lambda e: hashlib.sha256(("donor" + b.key + e.key).encode()).hexdigest())
+        for c in donors[:40]:
+            given = (c.names[0].given or "").strip()
+            theirs = folded(given)
+            if groups.find(c.key) == groups.find(b.key) or set(theirs) & fam or not theirs:
+                continue
+            if listed_given and not dissimilar(theirs, sorted(listed_given)):
+                continue
+            dob = pick("dob2" + b.key + c.key, 2) and bool(years(c)) and (not years(b) or dob_apart(b, c))
+            flip = pick("flip" + b.key, 2)
+            words = family.split()
+            one = words[-1] if pick("which" + b.key, 2) else words[0]
+            if len(words) >= 2 and pick("onefamily" + b.key, 2) and folded(one):
+                family = one  # one of two family names
+            query = (
+                f"{family.strip().upper()} {given.title()}"
+                if flip
+                else f"{given.title()} {family.strip().title()}"
+            )
+            note = f"given name of {c.key} with the family name of {b.key}"
+            item = row("family_other_given", 0, c, query, b, groups.find(b.key), dob=dob, note=note)
+            if not dob and years(b) and pick("sameyear" + b.key, 2):
+                # the candidate's own year of birth, as a desk that knows only the year types it:
+                # a shared year does not make another given name the same person
+                item["kind"] = "family_other_given_year"
+                item["query_dob"] = str(min(years(b)))
+            yield item
+            break
 
 
 if __name__ == "__main__":
