@@ -19,6 +19,7 @@ from watchfloor.maritime.details import (
 )
 from watchfloor.maritime.detect import DetectionResult
 from watchfloor.maritime.records import EventKind, MaritimeEvent
+from watchfloor.maritime.scenario import STORY_VESSELS
 
 KINDS = {
     EventKind.GAP: GapDetails,
@@ -42,8 +43,9 @@ def test_every_detected_event_has_typed_details(detected: DetectionResult) -> No
             assert (typed.port, typed.entry_km) == (event.details["port"], event.details["entry_km"])
         elif isinstance(typed, IdentityDetails):
             assert typed.change == event.details["change"]
-    listed = next(e for e in detected.events if e.listed)
-    assert vessel_identity(listed, listed.mmsi).name  # the static names the event recorded
+    shuttle = STORY_VESSELS["dunai_shuttle"]
+    visit = next(e for e in detected.events if e.mmsi == shuttle.mmsi and e.kind is EventKind.PORT_VISIT)
+    assert vessel_identity(visit, visit.mmsi).name == [shuttle.name]  # the static name the event recorded
 
 
 def test_missing_fields_name_the_event(detected: DetectionResult) -> None:
