@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +204,6 @@ def test_the_running_watch_takes_a_dropped_file_and_a_live_stream(
 def test_the_lists_job_updates_from_a_mirror_and_survives_a_failed_download(
     make_settings: Callable[..., Settings], shared_data: Path, tmp_path: Path
 ) -> None:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from tests.watch.conftest import free_port
 
     files: dict[str, bytes] = {
@@ -251,15 +250,9 @@ def test_the_lists_job_updates_from_a_mirror_and_survives_a_failed_download(
 FEED = Path(__file__).resolve().parents[1] / "extract" / "fixtures" / "feed_2024-11.rss"
 
 
-@pytest.mark.slow
-def test_the_feeds_job_ingests_each_new_item_once_and_survives_a_broken_feed(
-    make_settings: Callable[..., Settings],
-) -> None:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+def _feed_site(answer: dict[str, int]) -> tuple[ThreadingHTTPServer, int]:
+    """A loopback server of the real RSS fixture, answering ``answer["status"]`` (read per request)."""
     from tests.watch.conftest import free_port
-
-    answer = {"status": 200}
 
     class Site(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -276,6 +269,17 @@ def test_the_feeds_job_ingests_each_new_item_once_and_survives_a_broken_feed(
     port = free_port()
     site = ThreadingHTTPServer(("127.0.0.1", port), Site)
     threading.Thread(target=site.serve_forever, daemon=True).start()
+    return site, port
+
+
+@pytest.mark.slow
+def test_the_feeds_job_ingests_each_new_item_once_and_survives_a_broken_feed(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from tests.watch.conftest import free_port
+
+    answer = {"status": 200}
+    site, port = _feed_site(answer)
     good, dead = f"http://127.0.0.1:{port}/feed.rss", f"http://127.0.0.1:{free_port()}/gone.rss"
     service = Watchfloor.open(settings=make_settings(watch_feeds=[good, dead]))
     try:
@@ -443,27 +447,10 @@ def test_a_new_list_version_rescreens_the_names_no_list_matched(service: Watchfl
 def test_the_watch_polls_a_feed_added_with_feeds_add(make_settings: Callable[..., Settings]) -> None:
     """A feed added with ``watchfloor feeds add`` (stored, not in settings) is polled by the watch,
     under the same state key as ``feeds poll``, with the source given when it was added."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from tests.watch.conftest import free_port
     from watchfloor.service.reports import feed_state_key
     from watchfloor.watch.state import get_state
 
-    class Site(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = FEED.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    port = free_port()
-    site = ThreadingHTTPServer(("127.0.0.1", port), Site)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site, port = _feed_site({"status": 200})
     url = f"http://127.0.0.1:{port}/feed.rss"
     service = Watchfloor.open(settings=make_settings())
     try:

@@ -22,6 +22,7 @@ import polars as pl
 from watchfloor.maritime.config import DetectionConfig
 from watchfloor.maritime.ports import Port
 from watchfloor.maritime.records import EventKind, MaritimeEvent, PositionRef
+from watchfloor.maritime.runs import numbered_pieces
 
 _ENTERED = pl.col("_seen")
 
@@ -75,24 +76,13 @@ def port_visit_pieces(track: pl.DataFrame, cfg: DetectionConfig) -> pl.DataFrame
 
 def stitch_visits(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.DataFrame:
     """Whole runs from all partitions, cut to the visit (entry fix to the last fix inside)."""
-    nonempty = [p for p in parts if p.height]
-    if not nonempty:
+    pieces = numbered_pieces(parts, max_gap_hours)
+    if pieces is None:
         return pl.DataFrame()
-    pieces = pl.concat(nonempty).sort(["mmsi", "start"])
-    gap_h = (pl.col("start") - pl.col("end").shift(1)).dt.total_microseconds() / 3.6e9
-    joins = (
-        (pl.col("mmsi") == pl.col("mmsi").shift(1))
-        & (pl.col("state") == pl.col("state").shift(1))
-        & pl.col("open_end").shift(1)
-        & pl.col("open_start")
-        & (gap_h <= max_gap_hours)
-    ).fill_null(False)
     # a piece after one with an entry fix counts whole; the first with one counts from its entry
     after = pl.col("has_entry").cast(pl.Int32).cum_sum().shift(1, fill_value=0).over("whole") > 0
     return (
-        pieces.lazy()
-        .with_columns((~joins).cum_sum().alias("whole"))
-        .with_columns(after.alias("_after"))
+        pieces.with_columns(after.alias("_after"))
         .with_columns(
             pl.when(pl.col("_after")).then(pl.col("n_all")).otherwise(pl.col("n_seen")).alias("n"),
             pl.when(pl.col("_after"))

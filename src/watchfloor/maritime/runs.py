@@ -57,11 +57,13 @@ def run_pieces(track: pl.DataFrame, state: pl.Expr, max_gap_hours: float) -> pl.
     )
 
 
-def stitch_runs(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.DataFrame:
-    """Join pieces from all partitions into whole runs (one row each)."""
+def numbered_pieces(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.LazyFrame | None:
+    """All partitions' pieces in (mmsi, start) order, each with ``whole``: the number of the whole run
+    it belongs to. A piece continues the one before it when both are the same vessel in the same
+    state, open at the seam between them, and no more than ``max_gap_hours`` apart. None when empty."""
     nonempty = [p for p in parts if p.height]
     if not nonempty:
-        return pl.DataFrame()
+        return None
     pieces = pl.concat(nonempty).sort(["mmsi", "start"])
     gap_h = (pl.col("start") - pl.col("end").shift(1)).dt.total_microseconds() / 3.6e9
     joins = (
@@ -71,10 +73,16 @@ def stitch_runs(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.DataFrame
         & pl.col("open_start")
         & (gap_h <= max_gap_hours)
     ).fill_null(False)
+    return pieces.lazy().with_columns((~joins).cum_sum().alias("whole"))
+
+
+def stitch_runs(parts: list[pl.DataFrame], max_gap_hours: float) -> pl.DataFrame:
+    """Join pieces from all partitions into whole runs (one row each)."""
+    pieces = numbered_pieces(parts, max_gap_hours)
+    if pieces is None:
+        return pl.DataFrame()
     return (
-        pieces.lazy()
-        .with_columns((~joins).cum_sum().alias("whole"))
-        .group_by("whole", maintain_order=True)
+        pieces.group_by("whole", maintain_order=True)
         .agg(
             pl.col("mmsi").first(),
             pl.col("state").first(),
