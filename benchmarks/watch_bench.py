@@ -185,11 +185,9 @@ def _lists_store(folder: Path) -> Path:
     return path
 
 
-def section_alert(folder: Path) -> dict[str, Any]:
-    from watchfloor.service.app import Watchfloor
-    from watchfloor.service.watch import Watch, watch_status
-    from watchfloor.settings import load_settings
-
+def _webhook_receiver(subscriptions: Path) -> tuple[ThreadingHTTPServer, dict[str, float], Path]:
+    """A loopback webhook that notes when each alert kind first arrived, and a subscriptions file
+    pointing one desk at it."""
     received: dict[str, float] = {}
 
     class Hook(BaseHTTPRequestHandler):
@@ -206,8 +204,16 @@ def section_alert(folder: Path) -> dict[str, Any]:
     port = _free_port()
     http = ThreadingHTTPServer(("127.0.0.1", port), Hook)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    subscriptions = folder / "subscriptions.yaml"
     subscriptions.write_text(f"- name: desk\n  webhook: http://127.0.0.1:{port}/\n  secret: bench\n")
+    return http, received, subscriptions
+
+
+def section_alert(folder: Path) -> dict[str, Any]:
+    from watchfloor.service.app import Watchfloor
+    from watchfloor.service.watch import Watch, watch_status
+    from watchfloor.settings import load_settings
+
+    http, received, subscriptions = _webhook_receiver(folder / "subscriptions.yaml")
     inbox = folder / "inbox"
     settings = load_settings(
         database_url=f"sqlite:///{folder / 'alert.db'}",
@@ -334,25 +340,7 @@ def section_live(rate: float, seconds: float, folder: Path, template: Path) -> d
     from watchfloor.store.ais import AisStore
     from watchfloor.store.models import WatchRun
 
-    received: dict[str, float] = {}
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            received.setdefault(body["alert"]["kind"], time.time())
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    http = ThreadingHTTPServer(("127.0.0.1", _free_port()), Hook)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    subscriptions = folder / "live-subscriptions.yaml"
-    subscriptions.write_text(
-        f"- name: desk\n  webhook: http://127.0.0.1:{http.server_address[1]}/\n  secret: bench\n"
-    )
+    http, received, subscriptions = _webhook_receiver(folder / "live-subscriptions.yaml")
     import multiprocessing
 
     background = live_tracks(folder / "live.nmea", rate, seconds)

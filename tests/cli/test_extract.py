@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli.runner import run_in
 
 pytestmark = pytest.mark.slow
 
@@ -15,21 +16,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "extract" / "fixtures"
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    import watchfloor
-
-    env = {
-        "WATCHFLOOR_DATABASE_URL": f"sqlite:///{cwd / 'wf.db'}",
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(Path(watchfloor.__file__).resolve().parents[1]),  # the code under test
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "watchfloor.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
+    return run_in(cwd, *args)
 
 
 def test_extract_json_on_the_founding_report(tmp_path: Path, founding_report: Path) -> None:

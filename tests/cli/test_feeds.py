@@ -9,7 +9,6 @@ import contextlib
 import json
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+
+from tests.cli.runner import run_in
 
 pytestmark = pytest.mark.slow
 
@@ -85,23 +86,8 @@ def _atom(paragraphs: list[str]) -> bytes:
 
 
 def run(cwd: Path, site: Site, *args: str) -> subprocess.CompletedProcess[str]:
-    import watchfloor
-
-    env = {
-        "WATCHFLOOR_DATABASE_URL": f"sqlite:///{cwd / 'wf.db'}",
-        "WATCHFLOOR_WATCH_FEEDS": json.dumps([f"{site.base}/rss", f"{site.base}/down"]),
-        "WATCHFLOOR_FEED_TIMEOUT_S": "1",
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(Path(watchfloor.__file__).resolve().parents[1]),  # the code under test
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "watchfloor.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
+    feeds = json.dumps([f"{site.base}/rss", f"{site.base}/down"])
+    return run_in(cwd, *args, env={"WATCHFLOOR_WATCH_FEEDS": feeds, "WATCHFLOOR_FEED_TIMEOUT_S": "1"})
 
 
 def test_poll_stores_new_items_once_and_reports_errors_per_feed(

@@ -41,13 +41,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-import watchfloor as watchfloor_package
+from tests.cli.runner import SOURCE
 from tests.live_server import copy_demo_store, live_server, make_keys, open_service
 from watchfloor.maritime.scenario import STORY_VESSELS
 from watchfloor.service.users import Role
 
 pytestmark = pytest.mark.slow
-SOURCE = str(Path(watchfloor_package.__file__).resolve().parents[1])  # the watchfloor under test
 
 SEOUL = (
     "SEOUL, March 12, 2025 (Reuters) - North Korea has shipped artillery shells to Russia by rail "

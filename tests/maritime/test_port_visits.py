@@ -60,6 +60,12 @@ def test_the_default_thresholds_are_gfws(detectors: Detectors) -> None:
     assert (pv.entry_km, pv.exit_km, pv.stop_speed_knots) == (3, 4, 0.2)
 
 
+SWINGING = [
+    (6.0, 1, 8), (3.5, 2, 0.1), (2.5, 3, 0.0), (3.6, 3, 0.0), (2.8, 3, 0.1), (3.9, 2, 0.5), (5.0, 1, 8),
+]  # fmt: skip
+"""Legs (km from the port, hours, knots) swinging across the 3 km line, stopped inside it."""
+
+
 def test_hovering_between_3_and_4_km_is_no_visit(detectors: Detectors) -> None:
     frame = _legs(1, [(6.0, 1, 8), (3.5, 4, 0.0), (3.9, 4, 0.1), (3.2, 4, 0.0), (6.0, 1, 8)])
     assert _visits(frame, detectors) == []
@@ -69,16 +75,7 @@ def test_hovering_between_3_and_4_km_is_no_visit(detectors: Detectors) -> None:
 
 
 def test_swinging_across_the_3_km_line_is_one_visit_from_the_first_entry(detectors: Detectors) -> None:
-    legs = [
-        (6.0, 1, 8),
-        (3.5, 2, 0.1),
-        (2.5, 3, 0.0),
-        (3.6, 3, 0.0),
-        (2.8, 3, 0.1),
-        (3.9, 2, 0.5),
-        (5.0, 1, 8),
-    ]
-    (visit,) = _visits(_legs(7, legs), detectors)
+    (visit,) = _visits(_legs(7, SWINGING), detectors)
     assert visit.start == T0 + timedelta(hours=3)  # the first fix inside 3 km, not the one at 3.5 km
     assert visit.end == T0 + timedelta(hours=14) - timedelta(minutes=6)  # the last fix before 5 km
     assert visit.positions[0].role == "arrival" and visit.positions[0].src_line == 3 * 10 + 1
@@ -100,16 +97,8 @@ def test_the_stop_counts_only_after_entry(detectors: Detectors) -> None:
 
 @pytest.mark.parametrize("window_hours", [1, 2, 5, 24])
 def test_visits_do_not_depend_on_the_time_partitions(detectors: Detectors, window_hours: int) -> None:
-    legs = [
-        (6.0, 1, 8),
-        (3.5, 2, 0.1),
-        (2.5, 3, 0.0),
-        (3.6, 3, 0.0),
-        (2.8, 3, 0.1),
-        (3.9, 2, 0.5),
-        (5.0, 1, 8),
-    ]
-    frame = pl.concat([_legs(7, legs), _legs(9, [(6.0, 1, 8), (3.5, 3, 0.0), (2.0, 2, 4.0), (6.0, 1, 8)])])
+    stop_before_entry = [(6.0, 1, 8), (3.5, 3, 0.0), (2.0, 2, 4.0), (6.0, 1, 8)]
+    frame = pl.concat([_legs(7, SWINGING), _legs(9, stop_before_entry)])
     whole = [(v.mmsi, v.start, v.end, v.details["positions"]) for v in _visits(frame, detectors, 24 * 7)]
     cut = [(v.mmsi, v.start, v.end, v.details["positions"]) for v in _visits(frame, detectors, window_hours)]
     assert cut == whole and len(whole) == 1
