@@ -290,6 +290,13 @@ def build_router(
         )
         return page(items, q.limit, q.next_token)
 
+    def versions_of(db: Store, level: Tlp, object_id: str, version: str | None) -> list[dict[str, Any]]:
+        """The versions of one object in a collection (only ``version`` when given), or a 404."""
+        found = filtered(objects_of(db, level), None, object_id, None, version, None)
+        if not found:
+            raise TaxiiError(404, "Not Found", f"no object {object_id!r} in this collection")
+        return found
+
     @router.get("/{api_root}/collections/{cid}/", summary="One TAXII collection")
     def collection(api_root: str, cid: str, who: PrincipalDep) -> JSONResponse:
         return _answer(describe(collection_level(api_root, cid, who)))
@@ -317,10 +324,7 @@ def build_router(
         db: StoreDep,
         match_version: Annotated[str | None, Query(alias="match[version]")] = None,
     ) -> JSONResponse:
-        level = collection_level(api_root, cid, who)
-        found = filtered(objects_of(db, level), None, object_id, None, match_version, None)
-        if not found:
-            raise TaxiiError(404, "Not Found", f"no object {object_id!r} in this collection")
+        found = versions_of(db, collection_level(api_root, cid, who), object_id, match_version)
         return _answer({"more": False, "objects": found}, headers=date_headers(found))
 
     @router.get(
@@ -329,10 +333,7 @@ def build_router(
     def get_versions(
         api_root: str, cid: str, object_id: str, who: PrincipalDep, db: StoreDep
     ) -> JSONResponse:
-        level = collection_level(api_root, cid, who)
-        found = filtered(objects_of(db, level), None, object_id, None, None, None)
-        if not found:
-            raise TaxiiError(404, "Not Found", f"no object {object_id!r} in this collection")
+        found = versions_of(db, collection_level(api_root, cid, who), object_id, None)
         return _answer({"more": False, "versions": [_added(o) for o in found]}, headers=date_headers(found))
 
     @router.get("/{api_root}/collections/{cid}/manifest/", summary="Manifest of a collection, paged")
