@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from watchfloor.screen.alignment import MARKED_SCHEMAS, is_mark, pair_tokens, whole_similarity
+from watchfloor.screen.alignment import MARKED_SCHEMAS, numbered_apart, pair_tokens, whole_similarity
 from watchfloor.screen.index import ORGANISATION_SCHEMAS, IndexedEntry, NameForm
 from watchfloor.screen.names import Token
 from watchfloor.screen.prepared import Prepared
@@ -90,7 +90,11 @@ def _align_best(ctx: Context, forms: list[NameForm], idf: Callable[[str], float]
         for number, variant in enumerate(prepared.variants):
             chosen = pair_tokens(variant, form.tokens, prepared.cache, ctx.marks)
             score = _name_score(ctx, variant, form, chosen, idf)
-            if len(variant) > 1 and score < 0.9 and not _marks_apart(ctx, variant, form.tokens, chosen):
+            if (
+                len(variant) > 1
+                and score < 0.9
+                and not numbered_apart(variant, form.tokens, chosen, ctx.marks)
+            ):
                 whole = whole_similarity(prepared.concats[number], form.concat)
                 score = max(score, whole * ctx.weights.parameters["whole_name_factor"])
             if score > best:
@@ -98,19 +102,6 @@ def _align_best(ctx: Context, forms: list[NameForm], idf: Callable[[str], float]
                 ctx.variant, ctx.form, ctx.chosen = variant, form, tuple(chosen)
                 ctx.name_score = score
                 ctx.weak = form.kind is NameKind.WEAK
-
-
-def _marks_apart(
-    ctx: Context,
-    variant: tuple[Token, ...],
-    listed: tuple[Token, ...],
-    chosen: list[tuple[int, int, float, PairHow]],
-) -> bool:
-    used_q = {i for i, _, _, _ in chosen}
-    used_c = {j for _, j, _, _ in chosen}
-    return any(is_mark(t.text, ctx.marks) for k, t in enumerate(variant) if k not in used_q) and any(
-        is_mark(t.text, ctx.marks) for k, t in enumerate(listed) if k not in used_c
-    )
 
 
 _NAME_QUALIFIERS = frozenset(q for q in QUALIFIERS if q.startswith(("name.", "org.")))

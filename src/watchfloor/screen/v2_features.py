@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from watchfloor.model.schema import IdScheme, Schema
 from watchfloor.screen.alignment import is_mark
-from watchfloor.screen.dates import near_dates, parse_birth_date
+from watchfloor.screen.dates import near_dates
 from watchfloor.screen.identifiers import DOCUMENTS
 from watchfloor.screen.index import IndexedEntry, NameForm
 from watchfloor.screen.names import LEGAL_FORMS, Token, tokenize
@@ -252,13 +252,6 @@ def _dob(ctx: Context) -> tuple[str, list[str]] | None:
         return None
     listed = [d for d in ctx.item.birth_dates if d]
     return (query, listed) if listed else None
-
-
-def _listed_iso(value: str) -> str | None:
-    try:
-        return parse_birth_date(value)
-    except ValueError:
-        return None
 
 
 def dob_exact(ctx: Context) -> tuple[float, str] | None:
